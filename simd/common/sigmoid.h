@@ -1,0 +1,37 @@
+/* The sigmoid family, written once for every ISA: the vector twin of
+ * src/sigmoid.c (see there for the algorithm and its error budget). An ISA's
+ * simd/<arch>/<isa>/sigmoid.c includes its vec.h, then this, then names the
+ * kernels with SG_DEFINE_MAP1/2. */
+#ifndef SG_SIGMOID_BODY_H
+#define SG_SIGMOID_BODY_H
+
+#include "map.h"
+#include "vmath.h"
+
+static inline vf v_sigmoid(vf x) {
+  vf one = v_set(1.0f);
+  vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
+  vf hi, lo;
+  vi n;
+  v_exp_parts(t, &hi, &lo, &n);
+  vf e_hi = v_ldexp2(hi, n), e_lo = v_ldexp2(lo, n);
+  vf s = v_add(one, e_hi);
+  vf s_lo = v_add(v_add(v_sub(one, s), e_hi), e_lo);
+  vf q = v_div(one, s);
+  vf rq = v_fnma(q, s, one);
+  rq = v_fnma(q, s_lo, rq);
+  vf y_pos = v_fma(q, rq, q);
+  vf m = v_mul(hi, q);
+  vf m_lo = v_fms(hi, q, m);
+  m_lo = v_fma(lo, q, m_lo);
+  m_lo = v_fma(m, rq, m_lo);
+  vf y_neg = v_ldexp2(v_add(m, m_lo), n);
+  vf y = v_select(v_lt(x, v_set(0.0f)), y_neg, y_pos);
+  return v_select(v_isnan(x), v_add(x, x), y);
+}
+
+static inline vf v_sigmoid_backward(vf y, vf dy) {
+  return v_mend_nan2(v_mul(dy, v_fnma(y, y, y)), y, dy);
+}
+
+#endif

@@ -1,0 +1,10 @@
+/* sigmoid and its derivative, avx2: the shared algorithm of simd/common/sigmoid.h
+ * over this ISA's layer. Scalar twin: src/sigmoid.c. */
+#include <config.h>
+
+#include "internal.h"
+#include "vec.h"
+#include "common/sigmoid.h"
+
+SG_DEFINE_MAP1(sg_sigmoid_avx2, v_sigmoid)
+SG_DEFINE_MAP2(sg_sigmoid_backward_avx2, v_sigmoid_backward)

@@ -1,0 +1,53 @@
+/* The thin AVX2+FMA layer the shared algorithms in simd/common/ are written
+ * over: 8 float lanes, masks as all-ones float lanes. */
+#ifndef SG_VEC_AVX2_H
+#define SG_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <stddef.h>
+
+#define SG_VL 8
+typedef __m256 vf;
+typedef __m256i vi;
+typedef __m256 vm;
+
+static inline vf v_set(float a) { return _mm256_set1_ps(a); }
+static inline vf v_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void v_store(float *p, vf a) { _mm256_storeu_ps(p, a); }
+/* Streaming store: p must be 32-byte aligned. */
+static inline void v_store_stream(float *p, vf a) { _mm256_stream_ps(p, a); }
+static inline void v_stream_fence(void) { _mm_sfence(); }
+
+/* Tails (0 < k < SG_VL): masked lanes are neither read nor written, so no
+ * access strays past the array, whatever its alignment. */
+static inline vi v_tail_mask(size_t k) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+static inline vf v_load_n(const float *p, size_t k) { return _mm256_maskload_ps(p, v_tail_mask(k)); }
+static inline void v_store_n(float *p, size_t k, vf a) { _mm256_maskstore_ps(p, v_tail_mask(k), a); }
+
+static inline vf v_add(vf a, vf b) { return _mm256_add_ps(a, b); }
+static inline vf v_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
+static inline vf v_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf v_div(vf a, vf b) { return _mm256_div_ps(a, b); }
+static inline vf v_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }   /* a*b + c */
+static inline vf v_fnma(vf a, vf b, vf c) { return _mm256_fnmadd_ps(a, b, c); } /* c - a*b */
+static inline vf v_fms(vf a, vf b, vf c) { return _mm256_fmsub_ps(a, b, c); }   /* a*b - c */
+/* -|a|: set the sign bit. */
+static inline vf v_neg_abs(vf a) { return _mm256_or_ps(a, _mm256_set1_ps(-0.0f)); }
+/* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
+static inline vf v_max(vf a, vf b) { return _mm256_max_ps(a, b); }
+
+static inline vm v_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+static inline vm v_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
+static inline vf v_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); } /* m ? a : b */
+
+static inline vi v_as_int(vf a) { return _mm256_castps_si256(a); }
+static inline vf v_as_float(vi a) { return _mm256_castsi256_ps(a); }
+static inline vi v_iset(int a) { return _mm256_set1_epi32(a); }
+static inline vi v_iadd(vi a, vi b) { return _mm256_add_epi32(a, b); }
+static inline vi v_isub(vi a, vi b) { return _mm256_sub_epi32(a, b); }
+static inline vi v_isra1(vi a) { return _mm256_srai_epi32(a, 1); }
+static inline vi v_isll23(vi a) { return _mm256_slli_epi32(a, 23); }
+
+#endif

@@ -1,0 +1,137 @@
+/* The dispatch table: CPU read once, one table per ISA built once, the active
+ * one published through an atomic pointer so calls after set-up cost one
+ * acquire load and an indirect call. */
+#include <config.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const isa_names[SG_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
+
+static const char *const entry_names[SG_ENTRY_COUNT] = {
+#define SG_NAME(name, params) #name,
+    SG_ENTRIES(SG_NAME)
+#undef SG_NAME
+};
+
+static struct sg_cpu cpu;
+static int supported[SG_ISA_COUNT];
+static struct sg_table tables[SG_ISA_COUNT];
+static _Atomic(const struct sg_table *) active;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void fill_scalar(struct sg_table *t) {
+#define SG_SCALAR(name, params) t->name = sg_##name##_scalar;
+  SG_ENTRIES(SG_SCALAR)
+#undef SG_SCALAR
+  for (int i = 0; i < SG_ENTRY_COUNT; i++) t->isa_of[i] = SG_ISA_SCALAR;
+}
+
+static sg_isa isa_from_name(const char *name) {
+  for (int i = 0; i < SG_ISA_COUNT; i++)
+    if (strcmp(name, isa_names[i]) == 0) return (sg_isa)i;
+  return SG_ISA_COUNT;
+}
+
+static void forced_isa_error(const char *value, const char *why) {
+  fprintf(stderr, "simdgrad: SIMDGRAD_ISA=%s: %s; this machine supports:", value, why);
+  for (int i = 0; i < SG_ISA_COUNT; i++)
+    if (supported[i]) fprintf(stderr, " %s", isa_names[i]);
+  fprintf(stderr, " (unset SIMDGRAD_ISA to choose the best)\n");
+  exit(2);
+}
+
+static void init(void) {
+  sg_cpu_detect(&cpu);
+  supported[SG_ISA_SCALAR] = 1;
+  fill_scalar(&tables[SG_ISA_SCALAR]);
+#if SG_HAVE_AVX2
+  supported[SG_ISA_AVX2] = cpu.avx2_fma;
+#endif
+#if SG_HAVE_AVX512
+  supported[SG_ISA_AVX512] = cpu.avx512;
+#endif
+#if SG_HAVE_NEON
+  supported[SG_ISA_NEON] = cpu.neon;
+#endif
+  for (int i = 1; i < SG_ISA_COUNT; i++) tables[i] = tables[SG_ISA_SCALAR];
+#if SG_HAVE_AVX2
+  sg_table_fill_avx2(&tables[SG_ISA_AVX2]);
+#endif
+#if SG_HAVE_AVX512
+  sg_table_fill_avx512(&tables[SG_ISA_AVX512]);
+#endif
+#if SG_HAVE_NEON
+  sg_table_fill_neon(&tables[SG_ISA_NEON]);
+#endif
+
+  sg_isa choice = SG_ISA_SCALAR;
+  for (int i = 0; i < SG_ISA_COUNT; i++)
+    if (supported[i]) choice = (sg_isa)i; /* later enum values are wider ISAs */
+
+  const char *forced = getenv("SIMDGRAD_ISA");
+  if (forced && *forced) {
+    sg_isa want = isa_from_name(forced);
+    if (want == SG_ISA_COUNT) forced_isa_error(forced, "unknown ISA (valid: scalar avx2 avx512 neon)");
+    if (!supported[want]) forced_isa_error(forced, "not supported by this CPU or build");
+    choice = want;
+  }
+  atomic_store_explicit(&active, &tables[choice], memory_order_release);
+}
+
+const struct sg_table *sg_table_active(void) {
+  const struct sg_table *t = atomic_load_explicit(&active, memory_order_acquire);
+  if (t) return t;
+  pthread_once(&once, init);
+  return atomic_load_explicit(&active, memory_order_acquire);
+}
+
+sg_isa sg_active_isa(void) { return (sg_isa)(sg_table_active() - tables); }
+
+const char *sg_isa_name(sg_isa isa) {
+  return (unsigned)isa < SG_ISA_COUNT ? isa_names[isa] : NULL;
+}
+
+int sg_isa_supported(sg_isa isa) {
+  sg_table_active();
+  return (unsigned)isa < SG_ISA_COUNT && supported[isa];
+}
+
+int sg_set_isa(sg_isa isa) {
+  if (!sg_isa_supported(isa)) return -1;
+  atomic_store_explicit(&active, &tables[isa], memory_order_release);
+  return 0;
+}
+
+const char *sg_version(void) { return PACKAGE_VERSION; }
+
+const char *sg_cpu_model(void) {
+  sg_table_active();
+  return cpu.model;
+}
+
+const char *sg_cpu_features(void) {
+  sg_table_active();
+  return cpu.features;
+}
+
+const char *sg_entry_name(size_t i) { return i < SG_ENTRY_COUNT ? entry_names[i] : NULL; }
+
+sg_isa sg_entry_isa(size_t i) {
+  return i < SG_ENTRY_COUNT ? sg_table_active()->isa_of[i] : SG_ISA_COUNT;
+}
+
+/* ---- public entry points: n == 0 is a no-op, everything else goes through the table ---- */
+
+void sg_sigmoid(size_t n, const float *x, float *y) {
+  if (n) sg_table_active()->sigmoid(n, x, y);
+}
+
+void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
+  if (n) sg_table_active()->sigmoid_backward(n, y, dy, dx);
+}

@@ -1,0 +1,55 @@
+/* Internal: the dispatch table and the per-ISA kernel declarations. */
+#ifndef SG_INTERNAL_H
+#define SG_INTERNAL_H
+
+#include "simdgrad.h"
+
+/* Every dispatched entry, once: X(name, parameter list). Adding a kernel
+ * family means one line here, its scalar reference in src/, and one line in
+ * each ISA's table.c that implements it. */
+#define SG_ENTRIES(X)                                                        \
+  X(sigmoid, (size_t n, const float *x, float *y))                           \
+  X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))
+
+enum {
+#define SG_ENUM(name, params) SG_ENTRY_##name,
+  SG_ENTRIES(SG_ENUM)
+#undef SG_ENUM
+  SG_ENTRY_COUNT
+};
+
+struct sg_table {
+#define SG_FIELD(name, params) void (*name) params;
+  SG_ENTRIES(SG_FIELD)
+#undef SG_FIELD
+  sg_isa isa_of[SG_ENTRY_COUNT]; /* which ISA each entry's kernel belongs to */
+};
+
+/* Kernel declarations: sg_<name>_<isa>. A kernel may assume n > 0. */
+#define SG_DECLARE(name, params)       \
+  void sg_##name##_scalar params;      \
+  void sg_##name##_avx2 params;        \
+  void sg_##name##_avx512 params;      \
+  void sg_##name##_neon params;
+SG_ENTRIES(SG_DECLARE)
+#undef SG_DECLARE
+
+/* Each ISA overrides the entries it implements (simd/<arch>/<isa>/table.c). */
+void sg_table_fill_avx2(struct sg_table *t);
+void sg_table_fill_avx512(struct sg_table *t);
+void sg_table_fill_neon(struct sg_table *t);
+
+/* The active table, set up once (thread-safe) on first use. */
+const struct sg_table *sg_table_active(void);
+
+/* CPU detection (src/cpu.c), read once. */
+struct sg_cpu {
+  int avx2_fma; /* AVX2 + FMA with YMM state enabled by the OS */
+  int avx512;   /* AVX-512 F/VL/DQ/BW with ZMM and opmask state enabled */
+  int neon;     /* Advanced SIMD (aarch64) */
+  char model[64];
+  char features[160];
+};
+void sg_cpu_detect(struct sg_cpu *cpu);
+
+#endif

@@ -1,0 +1,16 @@
+# The library: public header, dispatch, CPU detection, scalar reference kernels.
+lib_LTLIBRARIES += libsimdgrad.la
+include_HEADERS = src/simdgrad.h
+libsimdgrad_la_SOURCES = \
+	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h \
+	src/cpu.c src/dispatch.c src/sigmoid.c
+libsimdgrad_la_LIBADD = $(SIMD_LIBS)
+# 0:0:0 until the first release; public symbols are those of src/simdgrad.h.
+libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$$'
+
+# The CLI. Linked with the static library so the same binary runs as it is
+# under qemu-user in a cross build (no libtool wrapper script in the way).
+bin_PROGRAMS += src/cli/simdgrad
+src_cli_simdgrad_SOURCES = src/cli/main.c
+src_cli_simdgrad_LDADD = libsimdgrad.la
+src_cli_simdgrad_LDFLAGS = -static

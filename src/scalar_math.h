@@ -1,0 +1,74 @@
+/* Scalar twins of the per-ISA vector math (simd/common/vmath.h). Every
+ * operation here has exactly one counterpart there, in the same order, so the
+ * scalar reference and each ISA round identically (this file is compiled with
+ * -ffp-contract=off: the only fused operations are the explicit fmaf calls). */
+#ifndef SG_SCALAR_MATH_H
+#define SG_SCALAR_MATH_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "math_consts.h"
+
+static inline uint32_t sg_bits(float x) {
+  uint32_t u;
+  memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+static inline float sg_from_bits(uint32_t u) {
+  float x;
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+/* 2^k for k in [-126, 127]. */
+static inline float sg_pow2i(int32_t k) { return sg_from_bits((uint32_t)(k + 127) << 23); }
+
+/* m * 2^n for n in [-252, 254] in two exact-then-rounding steps, so a result
+ * in the subnormal range is rounded once, not flushed. */
+static inline float sg_ldexp2(float m, int32_t n) {
+  int32_t n1 = n >> 1; /* arithmetic shift, as the vector srai */
+  return (m * sg_pow2i(n1)) * sg_pow2i(n - n1);
+}
+
+/* NaN results with the same bits on every ISA. Hardware picks among several
+ * NaN operands by operand order (which compilers may swap) and makes up its
+ * own default NaN (x86 0xffc00000, Arm 0x7fc00000), so kernels whose result can
+ * be NaN from more than one source mend it last: the first NaN input, quieted,
+ * else (inf*0 and the like) the positive quiet NaN. */
+static inline float sg_mend_nan2(float out, float a, float b) {
+  if (!isnan(out)) return out;
+  float src = isnan(a) ? a : isnan(b) ? b : sg_from_bits(SG_DEFAULT_NAN);
+  return src + src;
+}
+
+/* e^t = (hi + lo) * 2^n for t in [SG_SIGMOID_TMIN, 0] (any t with |n| < 2^22
+ * and n in sg_ldexp2's range). hi + lo is e^r exactly as a sum (Fast2Sum of
+ * 1 + (r + r^2 g(r))): keeping lo means the caller's next rounding is the first
+ * one that touches e^r's leading bits. */
+struct sg_exp_parts {
+  float hi, lo;
+  int32_t n;
+};
+
+static inline struct sg_exp_parts sg_exp_parts(float t) {
+  struct sg_exp_parts e;
+  float kn = fmaf(t, SG_LOG2E, SG_ROUND_MAGIC);
+  e.n = (int32_t)(sg_bits(kn) - sg_bits(SG_ROUND_MAGIC));
+  float nf = kn - SG_ROUND_MAGIC;
+  float r = fmaf(-nf, SG_LN2_HI, t);
+  r = fmaf(-nf, SG_LN2_LO, r);
+  float g = fmaf(SG_EXP_C5, r, SG_EXP_C4);
+  g = fmaf(g, r, SG_EXP_C3);
+  g = fmaf(g, r, SG_EXP_C2);
+  g = fmaf(g, r, SG_EXP_C1);
+  g = fmaf(g, r, SG_EXP_C0);
+  float tail = fmaf(r * r, g, r);
+  e.hi = 1.0f + tail;
+  e.lo = (1.0f - e.hi) + tail;
+  return e;
+}
+
+#endif

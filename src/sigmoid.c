@@ -1,0 +1,46 @@
+/* Scalar reference kernels for the sigmoid family: the definition every ISA
+ * must match bit for bit (simd/<arch>/<isa>/sigmoid.c via simd/common/sigmoid.h).
+ *
+ * sigmoid(x) = m / (1 + e) with e = e^-|x| and m = 1 (x >= 0) or e (x < 0), so
+ * e <= 1 never overflows. Error budget (max 1.5 ULP is the promise): the sum
+ * s = 1 + e and the quotient are carried with their rounding errors
+ * (Fast2Sum, FMA residual) so the only full-size rounding is the last one,
+ * plus the exp part's ~2^-25.5 relative error. */
+#include <config.h>
+
+#include "internal.h"
+#include "scalar_math.h"
+
+static float sigmoid1(float x) {
+  float t = fmaxf(-fabsf(x), SG_SIGMOID_TMIN); /* NaN is mended at the end */
+  struct sg_exp_parts p = sg_exp_parts(t);
+  float e_hi = sg_ldexp2(p.hi, p.n), e_lo = sg_ldexp2(p.lo, p.n);
+  float s = 1.0f + e_hi; /* 1 >= e_hi: Fast2Sum */
+  float s_lo = ((1.0f - s) + e_hi) + e_lo;
+  float q = 1.0f / s;
+  float rq = fmaf(-q, s, 1.0f); /* exact residual of the division */
+  rq = fmaf(-q, s_lo, rq);      /* 1/(s + s_lo) = q * (1 + rq) to O(2^-48) */
+  float y;
+  if (x < 0) {
+    /* y = (hi + lo) * 2^n * q * (1 + rq); scaled by 2^n last so a subnormal
+     * result is rounded only once. */
+    float m = p.hi * q;
+    float m_lo = fmaf(p.hi, q, -m);
+    m_lo = fmaf(p.lo, q, m_lo);
+    m_lo = fmaf(m, rq, m_lo);
+    y = sg_ldexp2(m + m_lo, p.n);
+  } else {
+    y = fmaf(q, rq, q);
+  }
+  return isnan(x) ? x + x : y;
+}
+
+void sg_sigmoid_scalar(size_t n, const float *x, float *y) {
+  for (size_t i = 0; i < n; i++) y[i] = sigmoid1(x[i]);
+}
+
+/* dx = dy * (y - y*y): the FMA rounds y(1 - y) once, and exactly when y is
+ * subnormal, so dx is within ~1 ULP of dy*y*(1-y) whatever the magnitudes. */
+void sg_sigmoid_backward_scalar(size_t n, const float *y, const float *dy, float *dx) {
+  for (size_t i = 0; i < n; i++) dx[i] = sg_mend_nan2(dy[i] * fmaf(-y[i], y[i], y[i]), y[i], dy[i]);
+}

@@ -1,0 +1,49 @@
+/* simdgrad: SIMD kernels for backpropagation.
+ *
+ * All tensors are f32, row-major and contiguous. Pointers need no alignment.
+ * Element-wise kernels may run in place (input and output the same array).
+ * n == 0 is a no-op. Every ISA returns exactly the scalar reference's bits.
+ * See DESIGN.md (the project contract) for the mathematics and numerics.
+ */
+#ifndef SIMDGRAD_H
+#define SIMDGRAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+typedef enum { SG_ISA_SCALAR, SG_ISA_AVX2, SG_ISA_AVX512, SG_ISA_NEON, SG_ISA_COUNT } sg_isa;
+
+sg_isa      sg_active_isa(void);          /* the ISA the table uses now */
+const char *sg_isa_name(sg_isa isa);       /* "scalar", "avx2", "avx512", "neon" (NULL if out of range) */
+int         sg_isa_supported(sg_isa isa);  /* 1 if this CPU+OS can run it (and it was built) */
+int         sg_set_isa(sg_isa isa);        /* 0, or -1 if unsupported (table unchanged) */
+/* Environment SIMDGRAD_ISA=scalar|avx2|avx512|neon forces the choice at start-up;
+ * an unknown or unsupported value prints an error on stderr and exits the
+ * process with status 2 (never a silent fallback). */
+
+const char *sg_version(void);              /* the package version, e.g. "0.1.0" */
+const char *sg_cpu_model(void);            /* CPU brand string, or "unknown" */
+const char *sg_cpu_features(void);         /* detected features that matter here, space-separated */
+
+/* The dispatch table, entry by entry: the API name (without sg_) of entry i,
+ * or NULL when i is past the last one, and the ISA of the kernel the active
+ * table holds for it (an ISA without its own kernel for an entry uses scalar). */
+const char *sg_entry_name(size_t i);
+sg_isa      sg_entry_isa(size_t i);
+
+/* ---- element-wise --------------------------------------------------------- */
+
+void sg_sigmoid(size_t n, const float *x, float *y);                            /* y = 1/(1+e^-x) */
+void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx); /* dx = dy*y*(1-y) */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDGRAD_H */

@@ -1,0 +1,103 @@
+/* Shared helpers of the test programs: float bits, ULP distance to a double
+ * oracle, a seeded PRNG, an output digest, a failure counter. */
+#ifndef SG_CHECK_H
+#define SG_CHECK_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simdgrad.h"
+
+static int check_failures;
+
+#define CHECK(cond, ...)                                                  \
+  do {                                                                    \
+    if (!(cond)) {                                                        \
+      check_failures++;                                                   \
+      if (check_failures <= 20) {                                         \
+        fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+        fprintf(stderr, __VA_ARGS__);                                     \
+        fputc('\n', stderr);                                              \
+      }                                                                   \
+    }                                                                     \
+  } while (0)
+
+static inline uint32_t f2u(float x) {
+  uint32_t u;
+  memcpy(&u, &x, 4);
+  return u;
+}
+
+static inline float u2f(uint32_t u) {
+  float x;
+  memcpy(&x, &u, 4);
+  return x;
+}
+
+/* Error of the float y in units of the last place of the exact value ref (the
+ * float grid's spacing at |ref|; subnormal spacing 2^-149 below 2^-126).
+ * NaN against non-NaN, or a wrong infinity, is INFINITY. */
+static inline double ulp_error(float y, double ref) {
+  if (isnan(ref) || isnan(y)) return isnan(ref) && isnan(y) ? 0 : INFINITY;
+  if (isinf(y) || isinf(ref)) return (double)y == ref ? 0 : INFINITY;
+  double a = fabs(ref);
+  int e;
+  frexp(a, &e); /* a in [2^(e-1), 2^e) */
+  double ulp = a < 0x1p-126 ? 0x1p-149 : ldexp(1.0, e - 1 - 23);
+  if (a >= 0x1p128) ulp = 0x1p104; /* beyond FLT_MAX: the last binade's spacing */
+  return fabs((double)y - ref) / ulp;
+}
+
+/* splitmix64: seeded, the same sequence on every platform. */
+static inline uint64_t rng_next(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* A float in [lo, hi) with uniformly random bits below, for magnitudes. */
+static inline float rng_uniform(uint64_t *s, float lo, float hi) {
+  return lo + (hi - lo) * (float)((rng_next(s) >> 40) * 0x1p-24);
+}
+
+/* FNV-1a over the output bits: a digest two builds (x86, aarch64 under qemu)
+ * can compare. */
+static inline uint64_t digest_floats(uint64_t h, const float *v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t u = f2u(v[i]);
+    for (int b = 0; b < 4; b++) {
+      h ^= (u >> (8 * b)) & 0xff;
+      h *= 0x100000001b3ull;
+    }
+  }
+  return h;
+}
+#define DIGEST_INIT 0xcbf29ce484222325ull
+
+/* Every ISA this build and CPU can run, scalar first. */
+static inline int supported_isas(sg_isa out[SG_ISA_COUNT]) {
+  int k = 0;
+  for (int i = 0; i < SG_ISA_COUNT; i++)
+    if (sg_isa_supported((sg_isa)i)) out[k++] = (sg_isa)i;
+  return k;
+}
+
+static inline void *xmalloc(size_t bytes) {
+  void *p = malloc(bytes ? bytes : 1);
+  if (!p) {
+    fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
+    exit(99);
+  }
+  return p;
+}
+
+static inline int check_summary(const char *name) {
+  if (check_failures) fprintf(stderr, "%s: %d check(s) failed\n", name, check_failures);
+  return check_failures ? 1 : 0;
+}
+
+#endif

@@ -1,0 +1,27 @@
+# make check: accuracy against a double oracle, bit identity across ISAs,
+# edge cases, dispatch and CLI behaviour. In a cross build every program runs
+# under $(TEST_RUNNER) (qemu-aarch64).
+VERIFY_COMMON = verify/check.h verify/golden.h
+VERIFY_LIBS = libsimdgrad.la -lm
+# Static: no libtool wrapper script, so qemu-user can run the test binaries.
+VERIFY_LINK_FLAGS = -static
+
+check_PROGRAMS += verify/test_sigmoid verify/test_edges verify/test_dispatch
+verify_test_sigmoid_SOURCES = verify/test_sigmoid.c $(VERIFY_COMMON)
+verify_test_sigmoid_LDADD = $(VERIFY_LIBS)
+verify_test_sigmoid_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_edges_SOURCES = verify/test_edges.c $(VERIFY_COMMON)
+verify_test_edges_LDADD = $(VERIFY_LIBS)
+verify_test_edges_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_dispatch_SOURCES = verify/test_dispatch.c $(VERIFY_COMMON)
+verify_test_dispatch_LDADD = $(VERIFY_LIBS)
+verify_test_dispatch_LDFLAGS = $(VERIFY_LINK_FLAGS)
+
+TESTS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_cli.sh
+EXTRA_DIST += verify/test_cli.sh
+
+TEST_EXTENSIONS = .sh
+LOG_COMPILER = $(TEST_RUNNER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = TEST_RUNNER='$(TEST_RUNNER)'; export TEST_RUNNER; \
+	SIMDGRAD='$(abs_top_builddir)/src/cli/simdgrad'; export SIMDGRAD;

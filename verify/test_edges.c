@@ -1,0 +1,137 @@
+/* Edge cases of the element-wise kernels on every supported ISA: every length
+ * 0..67 (all tails of every vector width) at every misalignment of input and
+ * output, guard zones that must stay untouched, in place, the streaming-store
+ * path of large arrays, and the special values of DESIGN.md section 4. */
+#include <float.h>
+
+#include <config.h>
+
+#include "check.h"
+
+#define MAXN 67
+#define MAXOFF 16 /* one AVX-512 vector of floats: every misalignment */
+#define GUARD 32
+#define CANARY 0x7fc0dead /* a NaN payload no kernel produces from these inputs */
+
+static const float mixed[] = {0.0f, -0.0f, 1.5f, -2.25f, 30.0f, -30.0f, 1e-40f, -1e-40f, 88.7f,
+                              -88.7f, -100.0f, INFINITY, -INFINITY, NAN, 0.125f, -7.0f, 17.5f};
+#define NMIXED (sizeof mixed / sizeof *mixed)
+
+typedef void (*unary_fn)(size_t, const float *, float *);
+typedef void (*binary_fn)(size_t, const float *, const float *, float *);
+
+/* y in [0, 1] for the backward kernels, dy anything. */
+static float second_input(size_t i) { return (float)((i * 37) % 101) / 100.0f; }
+
+static void check_guards(const float *buf, size_t off, size_t n, const char *what, sg_isa isa) {
+  for (size_t i = 0; i < GUARD + off; i++)
+    CHECK(f2u(buf[i]) == CANARY, "%s %s n=%zu: wrote before the output", what, sg_isa_name(isa), n);
+  for (size_t i = GUARD + off + n; i < GUARD + MAXOFF + MAXN + GUARD; i++)
+    CHECK(f2u(buf[i]) == CANARY, "%s %s n=%zu: wrote past the output", what, sg_isa_name(isa), n);
+}
+
+static void fill_canary(float *buf, size_t len) {
+  for (size_t i = 0; i < len; i++) buf[i] = u2f(CANARY);
+}
+
+/* One kernel, one ISA: every n and both offsets against the scalar reference. */
+static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2) {
+  enum { LEN = GUARD + MAXOFF + MAXN + GUARD };
+  float a[LEN], b[LEN], out[LEN], ref[MAXN], inplace[MAXN];
+  for (size_t n = 0; n <= MAXN; n++) {
+    for (size_t ia = 0; ia < MAXOFF; ia += (n < 20 ? 1 : 5)) {
+      for (size_t io = 0; io < MAXOFF; io += (n < 20 ? 1 : 3)) {
+        float *pa = a + GUARD + ia, *pb = b + GUARD + ia, *po = out + GUARD + io;
+        for (size_t i = 0; i < n; i++)
+          pa[i] = f2 ? second_input(i + ia) : mixed[(i + ia) % NMIXED], pb[i] = mixed[(i + io) % NMIXED];
+        fill_canary(out, LEN);
+        sg_set_isa(SG_ISA_SCALAR);
+        if (f1) f1(n, pa, ref); else f2(n, pa, pb, ref);
+        sg_set_isa(isa);
+        if (f1) f1(n, pa, po); else f2(n, pa, pb, po);
+        for (size_t i = 0; i < n; i++)
+          CHECK(f2u(po[i]) == f2u(ref[i]), "%s %s n=%zu off=%zu/%zu i=%zu: %a vs scalar %a", what,
+                sg_isa_name(isa), n, ia, io, i, po[i], ref[i]);
+        check_guards(out, io, n, what, isa);
+        /* In place: the output overwrites the (first) input. */
+        memcpy(inplace, pa, n * sizeof *pa);
+        if (f1) f1(n, inplace, inplace); else f2(n, inplace, pb, inplace);
+        for (size_t i = 0; i < n; i++)
+          CHECK(f2u(inplace[i]) == f2u(ref[i]), "%s %s in place n=%zu i=%zu", what,
+                sg_isa_name(isa), n, i);
+      }
+    }
+  }
+}
+
+/* Arrays big enough for the streaming-store path, at an odd offset, and in place. */
+static void large(sg_isa isa) {
+  size_t n = (size_t)3 << 20; /* 12 MiB of output */
+  float *x = xmalloc((n + 1) * sizeof *x), *y = xmalloc((n + 1) * sizeof *y),
+        *ref = xmalloc(n * sizeof *ref);
+  uint64_t seed = 3;
+  for (size_t i = 0; i < n + 1; i++) x[i] = rng_uniform(&seed, -40.0f, 40.0f);
+  sg_set_isa(SG_ISA_SCALAR);
+  sg_sigmoid(n, x + 1, ref);
+  sg_set_isa(isa);
+  y[0] = u2f(CANARY);
+  sg_sigmoid(n, x + 1, y + 1);
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) bad += f2u(y[i + 1]) != f2u(ref[i]);
+  CHECK(bad == 0 && f2u(y[0]) == CANARY, "%s large out of place: %zu differ", sg_isa_name(isa), bad);
+  sg_sigmoid(n, x + 1, x + 1);
+  bad = 0;
+  for (size_t i = 0; i < n; i++) bad += f2u(x[i + 1]) != f2u(ref[i]);
+  CHECK(bad == 0, "%s large in place: %zu differ", sg_isa_name(isa), bad);
+  free(x), free(y), free(ref);
+}
+
+static float sig1(float x) {
+  float y;
+  sg_sigmoid(1, &x, &y);
+  return y;
+}
+
+static float dsig1(float y, float dy) {
+  float dx;
+  sg_sigmoid_backward(1, &y, &dy, &dx);
+  return dx;
+}
+
+static void specials(sg_isa isa) {
+  const char *s = sg_isa_name(isa);
+  sg_set_isa(isa);
+  CHECK(sig1(INFINITY) == 1.0f, "%s sigmoid(+inf) = %a", s, sig1(INFINITY));
+  CHECK(f2u(sig1(-INFINITY)) == 0, "%s sigmoid(-inf) = %a, want +0", s, sig1(-INFINITY));
+  CHECK(isnan(sig1(NAN)) && isnan(sig1(-NAN)), "%s sigmoid(NaN) not NaN", s);
+  CHECK(f2u(sig1(u2f(0x7fa00001))) == 0x7fe00001, "%s sigmoid(sNaN) = %08x, want the quieted payload",
+        s, f2u(sig1(u2f(0x7fa00001))));
+  CHECK(sig1(0.0f) == 0.5f && sig1(-0.0f) == 0.5f, "%s sigmoid(+-0) != 1/2", s);
+  CHECK(sig1(1e-45f) == 0.5f && sig1(-1e-45f) == 0.5f, "%s sigmoid(+-subnormal) != 1/2", s);
+  CHECK(sig1(FLT_MAX) == 1.0f && f2u(sig1(-FLT_MAX)) == 0, "%s sigmoid(+-FLT_MAX)", s);
+  /* 1 - e^-x rounds up to 1 once e^-x < 2^-25, at x > 17.33. */
+  CHECK(sig1(17.5f) == 1.0f && sig1(17.25f) < 1.0f, "%s sigmoid rounds to 1 at the wrong place", s);
+  /* Subnormal results are rounded, not flushed: sigmoid(-100) = e^-100 / (1 + e^-100). */
+  float y = sig1(-100.0f);
+  CHECK(y > 0 && y < FLT_MIN && ulp_error(y, exp(-100.0)) <= 0.5, "%s sigmoid(-100) = %a", s, y);
+  CHECK(sig1(-103.0f) > 0 && f2u(sig1(-104.0f)) == 0, "%s sigmoid at the underflow edge", s);
+
+  CHECK(dsig1(0.5f, 1.0f) == 0.25f, "%s sigmoid'(0) != 1/4", s);
+  CHECK(dsig1(0.0f, 1.0f) == 0.0f && dsig1(1.0f, 1.0f) == 0.0f, "%s sigmoid' at saturation", s);
+  CHECK(dsig1(0.25f, -2.0f) == -0.375f, "%s dy*y*(1-y) sign/scale", s);
+  CHECK(isnan(dsig1(NAN, 1.0f)) && isnan(dsig1(0.5f, NAN)), "%s sigmoid_backward NaN", s);
+  CHECK(dsig1(1e-45f, 1.0f) == 1e-45f, "%s sigmoid_backward flushes a subnormal y", s);
+}
+
+int main(void) {
+  sg_isa isas[SG_ISA_COUNT];
+  int k = supported_isas(isas);
+  for (int j = 0; j < k; j++) {
+    tails(isas[j], "sigmoid", sg_sigmoid, NULL);
+    tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward);
+    large(isas[j]);
+    specials(isas[j]);
+    printf("edges %-7s done\n", sg_isa_name(isas[j]));
+  }
+  return check_summary("test_edges");
+}

@@ -91,6 +91,10 @@ const struct sg_table *sg_table_active(void) {
   return atomic_load_explicit(&active, memory_order_acquire);
 }
 
+const struct sg_table *sg_table_for(sg_isa isa) {
+  return sg_isa_supported(isa) ? &tables[isa] : NULL;
+}
+
 sg_isa sg_active_isa(void) { return (sg_isa)(sg_table_active() - tables); }
 
 const char *sg_isa_name(sg_isa isa) {

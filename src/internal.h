@@ -41,6 +41,9 @@ void sg_table_fill_neon(struct sg_table *t);
 
 /* The active table, set up once (thread-safe) on first use. */
 const struct sg_table *sg_table_active(void);
+/* The table of one ISA (NULL if unsupported), for tools that run several ISAs
+ * at once from many threads without touching the process-wide choice. */
+const struct sg_table *sg_table_for(sg_isa isa);
 
 /* CPU detection (src/cpu.c), read once. */
 struct sg_cpu {

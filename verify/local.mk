@@ -25,3 +25,13 @@ LOG_COMPILER = $(TEST_RUNNER)
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = TEST_RUNNER='$(TEST_RUNNER)'; export TEST_RUNNER; \
 	SIMDGRAD='$(abs_top_builddir)/src/cli/simdgrad'; export SIMDGRAD;
+
+# make check-exhaustive: all 2^32 inputs on every ISA (minutes, both cores).
+EXTRA_PROGRAMS += verify/exhaustive
+verify_exhaustive_SOURCES = verify/exhaustive.c $(VERIFY_COMMON)
+verify_exhaustive_LDADD = $(VERIFY_LIBS)
+verify_exhaustive_LDFLAGS = $(VERIFY_LINK_FLAGS)
+CLEANFILES += verify/exhaustive verify/sigmoid-ulp-histogram.dat
+check-exhaustive: verify/exhaustive$(EXEEXT)
+	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -o verify/sigmoid-ulp-histogram.dat
+.PHONY: check-exhaustive

@@ -8,7 +8,7 @@
 #include "map.h"
 #include "vmath.h"
 
-static inline vf v_sigmoid(vf x) {
+SG_INLINE vf v_sigmoid(vf x) {
   vf one = v_set(1.0f);
   vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
   vf hi, lo;
@@ -30,7 +30,7 @@ static inline vf v_sigmoid(vf x) {
   return v_select(v_isnan(x), v_add(x, x), y);
 }
 
-static inline vf v_sigmoid_backward(vf y, vf dy) {
+SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {
   return v_mend_nan2(v_mul(dy, v_fnma(y, y, y)), y, dy);
 }
 

@@ -8,23 +8,30 @@
 
 #include "math_consts.h"
 
+/* The kernels' bodies are large; a call per vector would cost more than the
+ * math, so they are always inlined into the loops of map.h. */
+#define SG_INLINE static inline __attribute__((always_inline))
+
 /* 2^k for k in [-126, 127]. */
 static inline vf v_pow2i(vi k) { return v_as_float(v_isll23(v_iadd(k, v_iset(127)))); }
 
-/* m * 2^n in two steps (exact, then the one rounding): see sg_ldexp2. */
-static inline vf v_ldexp2(vf m, vi n) {
+/* m * 2^n in two steps (exact, then the one rounding): see sg_ldexp2. A
+ * layer with a one-instruction equivalent defines SG_LAYER_LDEXP2 instead. */
+#ifndef SG_LAYER_LDEXP2
+SG_INLINE vf v_ldexp2(vf m, vi n) {
   vi n1 = v_isra1(n);
   return v_mul(v_mul(m, v_pow2i(n1)), v_pow2i(v_isub(n, n1)));
 }
+#endif
 
 /* NaN lanes with the scalar reference's bits: see sg_mend_nan2. */
-static inline vf v_mend_nan2(vf out, vf a, vf b) {
+SG_INLINE vf v_mend_nan2(vf out, vf a, vf b) {
   vf src = v_select(v_isnan(a), a, v_select(v_isnan(b), b, v_as_float(v_iset(SG_DEFAULT_NAN))));
   return v_select(v_isnan(out), v_add(src, src), out);
 }
 
 /* e^t = (hi + lo) * 2^n: see sg_exp_parts. */
-static inline void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
+SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
   vf magic = v_set(SG_ROUND_MAGIC);
   vf kn = v_fma(t, v_set(SG_LOG2E), magic);
   *n = v_isub(v_as_int(kn), v_as_int(magic));

@@ -1,48 +1,95 @@
 /* The thin AVX-512 (F/VL/DQ/BW) layer the shared algorithms in simd/common/
- * are written over: 16 float lanes, masks in opmask registers. */
+ * are written over. One "vector" here is a pair of zmm registers (32 floats):
+ * every operation is issued for both halves back to back, so two independent
+ * dependency chains interleave. Measured on the Zen 5 class machine of the
+ * README: the sigmoid goes from 25 to 21 cycles per 16 floats, because its
+ * 50-operation chain, not any one port, is what the core waits on. */
 #ifndef SG_VEC_AVX512_H
 #define SG_VEC_AVX512_H
 
 #include <immintrin.h>
 #include <stddef.h>
 
-#define SG_VL 16
-typedef __m512 vf;
-typedef __m512i vi;
-typedef __mmask16 vm;
+#define SG_VL 32
+typedef struct { __m512 lo, hi; } vf;
+typedef struct { __m512i lo, hi; } vi;
+typedef struct { __mmask16 lo, hi; } vm;
 
-static inline vf v_set(float a) { return _mm512_set1_ps(a); }
-static inline vf v_load(const float *p) { return _mm512_loadu_ps(p); }
-static inline void v_store(float *p, vf a) { _mm512_storeu_ps(p, a); }
+/* Apply one zmm expression to both halves: PAIRn(type, name, expr over a, b, c). */
+#define SG_PAIR1(T, A, name, expr)                                        \
+  static inline T name(A x) {                                             \
+    T r;                                                                  \
+    { __typeof__(x.lo) a = x.lo; r.lo = (expr); }                         \
+    { __typeof__(x.hi) a = x.hi; r.hi = (expr); }                         \
+    return r;                                                             \
+  }
+#define SG_PAIR2(T, A, name, expr)                                        \
+  static inline T name(A x, A y) {                                        \
+    T r;                                                                  \
+    { __typeof__(x.lo) a = x.lo, b = y.lo; r.lo = (expr); }               \
+    { __typeof__(x.hi) a = x.hi, b = y.hi; r.hi = (expr); }               \
+    return r;                                                             \
+  }
+#define SG_PAIR3(name, expr)                                              \
+  static inline vf name(vf x, vf y, vf z) {                               \
+    vf r;                                                                 \
+    { __m512 a = x.lo, b = y.lo, c = z.lo; r.lo = (expr); }               \
+    { __m512 a = x.hi, b = y.hi, c = z.hi; r.hi = (expr); }               \
+    return r;                                                             \
+  }
+
+static inline vf v_set(float a) { return (vf){_mm512_set1_ps(a), _mm512_set1_ps(a)}; }
+static inline vi v_iset(int a) { return (vi){_mm512_set1_epi32(a), _mm512_set1_epi32(a)}; }
+static inline vf v_load(const float *p) { return (vf){_mm512_loadu_ps(p), _mm512_loadu_ps(p + 16)}; }
+static inline void v_store(float *p, vf a) { _mm512_storeu_ps(p, a.lo), _mm512_storeu_ps(p + 16, a.hi); }
 /* Streaming store: p must be 64-byte aligned. */
-static inline void v_store_stream(float *p, vf a) { _mm512_stream_ps(p, a); }
+static inline void v_store_stream(float *p, vf a) { _mm512_stream_ps(p, a.lo), _mm512_stream_ps(p + 16, a.hi); }
 static inline void v_stream_fence(void) { _mm_sfence(); }
 
 /* Tails (0 < k < SG_VL): masked lanes are neither read nor written (no fault). */
-static inline __mmask16 v_tail_mask(size_t k) { return (__mmask16)((1u << k) - 1); }
-static inline vf v_load_n(const float *p, size_t k) { return _mm512_maskz_loadu_ps(v_tail_mask(k), p); }
-static inline void v_store_n(float *p, size_t k, vf a) { _mm512_mask_storeu_ps(p, v_tail_mask(k), a); }
+static inline __mmask16 v_half_mask(size_t k) { return k >= 16 ? 0xffff : (__mmask16)((1u << k) - 1); }
+static inline vf v_load_n(const float *p, size_t k) {
+  return (vf){_mm512_maskz_loadu_ps(v_half_mask(k), p),
+              _mm512_maskz_loadu_ps(v_half_mask(k > 16 ? k - 16 : 0), p + 16)};
+}
+static inline void v_store_n(float *p, size_t k, vf a) {
+  _mm512_mask_storeu_ps(p, v_half_mask(k), a.lo);
+  _mm512_mask_storeu_ps(p + 16, v_half_mask(k > 16 ? k - 16 : 0), a.hi);
+}
 
-static inline vf v_add(vf a, vf b) { return _mm512_add_ps(a, b); }
-static inline vf v_sub(vf a, vf b) { return _mm512_sub_ps(a, b); }
-static inline vf v_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
-static inline vf v_div(vf a, vf b) { return _mm512_div_ps(a, b); }
-static inline vf v_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }   /* a*b + c */
-static inline vf v_fnma(vf a, vf b, vf c) { return _mm512_fnmadd_ps(a, b, c); } /* c - a*b */
-static inline vf v_fms(vf a, vf b, vf c) { return _mm512_fmsub_ps(a, b, c); }   /* a*b - c */
-static inline vf v_neg_abs(vf a) { return _mm512_or_ps(a, _mm512_set1_ps(-0.0f)); }
-static inline vf v_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+SG_PAIR2(vf, vf, v_add, _mm512_add_ps(a, b))
+SG_PAIR2(vf, vf, v_sub, _mm512_sub_ps(a, b))
+SG_PAIR2(vf, vf, v_mul, _mm512_mul_ps(a, b))
+SG_PAIR2(vf, vf, v_div, _mm512_div_ps(a, b))
+SG_PAIR3(v_fma, _mm512_fmadd_ps(a, b, c))   /* a*b + c */
+SG_PAIR3(v_fnma, _mm512_fnmadd_ps(a, b, c)) /* c - a*b */
+SG_PAIR3(v_fms, _mm512_fmsub_ps(a, b, c))   /* a*b - c */
+SG_PAIR1(vf, vf, v_neg_abs, _mm512_or_ps(a, _mm512_set1_ps(-0.0f))) /* -|a| */
+/* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
+SG_PAIR2(vf, vf, v_max, _mm512_max_ps(a, b))
 
-static inline vm v_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
-static inline vm v_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
-static inline vf v_select(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); } /* m ? a : b */
+SG_PAIR2(vm, vf, v_lt, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ))
+SG_PAIR1(vm, vf, v_isnan, _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q))
+static inline vf v_select(vm m, vf a, vf b) { /* m ? a : b */
+  return (vf){_mm512_mask_blend_ps(m.lo, b.lo, a.lo), _mm512_mask_blend_ps(m.hi, b.hi, a.hi)};
+}
 
-static inline vi v_as_int(vf a) { return _mm512_castps_si512(a); }
-static inline vf v_as_float(vi a) { return _mm512_castsi512_ps(a); }
-static inline vi v_iset(int a) { return _mm512_set1_epi32(a); }
-static inline vi v_iadd(vi a, vi b) { return _mm512_add_epi32(a, b); }
-static inline vi v_isub(vi a, vi b) { return _mm512_sub_epi32(a, b); }
-static inline vi v_isra1(vi a) { return _mm512_srai_epi32(a, 1); }
-static inline vi v_isll23(vi a) { return _mm512_slli_epi32(a, 23); }
+SG_PAIR1(vi, vf, v_as_int, _mm512_castps_si512(a))
+SG_PAIR1(vf, vi, v_as_float, _mm512_castsi512_ps(a))
+SG_PAIR2(vi, vi, v_iadd, _mm512_add_epi32(a, b))
+SG_PAIR2(vi, vi, v_isub, _mm512_sub_epi32(a, b))
+SG_PAIR1(vi, vi, v_isra1, _mm512_srai_epi32(a, 1))
+SG_PAIR1(vi, vi, v_isll23, _mm512_slli_epi32(a, 23))
 
+/* m * 2^n in one instruction: vscalefps rounds once, subnormals included, so
+ * it returns the bits of the generic two-step scaling (vmath.h) for the
+ * n in [-252, 254] used there. */
+#define SG_LAYER_LDEXP2 1
+static inline vf v_ldexp2(vf m, vi n) {
+  return (vf){_mm512_scalef_ps(m.lo, _mm512_cvtepi32_ps(n.lo)), _mm512_scalef_ps(m.hi, _mm512_cvtepi32_ps(n.hi))};
+}
+
+#undef SG_PAIR1
+#undef SG_PAIR2
+#undef SG_PAIR3
 #endif

@@ -4,6 +4,9 @@
 
 #include "simdgrad.h"
 
+/* Nothing declared here is part of the shared library's interface. */
+#pragma GCC visibility push(hidden)
+
 /* Every dispatched entry, once: X(name, parameter list). Adding a kernel
  * family means one line here, its scalar reference in src/, and one line in
  * each ISA's table.c that implements it. */
@@ -54,5 +57,7 @@ struct sg_cpu {
   char features[160];
 };
 void sg_cpu_detect(struct sg_cpu *cpu);
+
+#pragma GCC visibility pop
 
 #endif

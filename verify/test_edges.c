@@ -3,6 +3,8 @@
  * output, guard zones that must stay untouched, in place, the streaming-store
  * path of large arrays, and the special values of DESIGN.md section 4. */
 #include <float.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <config.h>
 
@@ -61,6 +63,32 @@ static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2) {
                 sg_isa_name(isa), n, i);
       }
     }
+  }
+}
+
+/* A page of floats with an inaccessible page on each side. */
+static float *fenced_page(size_t page) {
+  char *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + 2 * page, page, PROT_NONE)) {
+    perror("mmap");
+    exit(99);
+  }
+  return (float *)(p + page);
+}
+
+/* Arrays flush against an inaccessible page, before and after: a kernel that
+ * reads or writes even one float outside [0, n) crashes the test. */
+static void fences(sg_isa isa) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE), per_page = page / sizeof(float);
+  float *a = fenced_page(page), *b = fenced_page(page), *out = fenced_page(page);
+  for (size_t i = 0; i < per_page; i++) a[i] = mixed[i % NMIXED], b[i] = second_input(i);
+  sg_set_isa(isa);
+  for (size_t n = 1; n <= MAXN; n++) {
+    size_t end = per_page - n; /* the last element touches the upper fence */
+    sg_sigmoid(n, a + end, out + end);
+    sg_sigmoid(n, a, out);
+    sg_sigmoid_backward(n, b + end, a + end, out + end);
+    sg_sigmoid_backward(n, b, a, out);
   }
 }
 
@@ -129,6 +157,7 @@ int main(void) {
   for (int j = 0; j < k; j++) {
     tails(isas[j], "sigmoid", sg_sigmoid, NULL);
     tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward);
+    fences(isas[j]);
     large(isas[j]);
     specials(isas[j]);
     printf("edges %-7s done\n", sg_isa_name(isas[j]));

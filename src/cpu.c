@@ -39,6 +39,7 @@ void sg_cpu_detect(struct sg_cpu *cpu) {
     text[48] = 0;
     const char *start = text;
     while (*start == ' ') start++;
+    for (size_t len = strlen(text); len > 0 && text[len - 1] == ' '; len--) text[len - 1] = 0;
     if (*start) snprintf(cpu->model, sizeof cpu->model, "%s", start);
   }
 

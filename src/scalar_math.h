@@ -71,4 +71,28 @@ static inline struct sg_exp_parts sg_exp_parts(float t) {
   return e;
 }
 
+/* e^(t + tl) = (hi + lo) * 2^n, where tl is a small correction to t (|tl| <=
+ * ulp(t)): the rounding error of a difference t = a - b, so that e^(a - b) is
+ * not spoilt by the rounding of the subtraction (an error of ulp(t) in t is a
+ * relative error of ulp(t) in e^t: 2^-20 already at |t| = 16). The reduction
+ * is that of sg_exp_parts, with tl folded into r by one extra FMA:
+ * r = (t - n*LN2_HI) + (tl - n*LN2_LO). */
+static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
+  struct sg_exp_parts e;
+  float kn = fmaf(t, SG_LOG2E, SG_ROUND_MAGIC);
+  e.n = (int32_t)(sg_bits(kn) - sg_bits(SG_ROUND_MAGIC));
+  float nf = kn - SG_ROUND_MAGIC;
+  float r = fmaf(-nf, SG_LN2_HI, t);
+  r = r + fmaf(-nf, SG_LN2_LO, tl);
+  float g = fmaf(SG_EXP_C5, r, SG_EXP_C4);
+  g = fmaf(g, r, SG_EXP_C3);
+  g = fmaf(g, r, SG_EXP_C2);
+  g = fmaf(g, r, SG_EXP_C1);
+  g = fmaf(g, r, SG_EXP_C0);
+  float tail = fmaf(r * r, g, r);
+  e.hi = 1.0f + tail;
+  e.lo = (1.0f - e.hi) + tail;
+  return e;
+}
+
 #endif

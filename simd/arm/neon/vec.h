@@ -31,6 +31,13 @@ static inline void v_store_n(float *p, size_t k, vf a) {
   vst1q_f32(buf, a);
   memcpy(p, buf, k * sizeof *p);
 }
+/* The first k lanes from p, the others fill (0 < k < SG_VL). */
+static inline vf v_load_n_or(const float *p, size_t k, vf fill) {
+  float buf[SG_VL];
+  vst1q_f32(buf, fill);
+  memcpy(buf, p, k * sizeof *p);
+  return vld1q_f32(buf);
+}
 
 static inline vf v_add(vf a, vf b) { return vaddq_f32(a, b); }
 static inline vf v_sub(vf a, vf b) { return vsubq_f32(a, b); }

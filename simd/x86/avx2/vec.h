@@ -25,6 +25,11 @@ static inline vi v_tail_mask(size_t k) {
 }
 static inline vf v_load_n(const float *p, size_t k) { return _mm256_maskload_ps(p, v_tail_mask(k)); }
 static inline void v_store_n(float *p, size_t k, vf a) { _mm256_maskstore_ps(p, v_tail_mask(k), a); }
+/* The first k lanes from p, the others fill (0 < k < SG_VL; nothing past p + k is read). */
+static inline vf v_load_n_or(const float *p, size_t k, vf fill) {
+  vi m = v_tail_mask(k);
+  return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
 
 static inline vf v_add(vf a, vf b) { return _mm256_add_ps(a, b); }
 static inline vf v_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }

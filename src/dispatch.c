@@ -139,3 +139,28 @@ void sg_sigmoid(size_t n, const float *x, float *y) {
 void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
   if (n) sg_table_active()->sigmoid_backward(n, y, dy, dx);
 }
+
+/* Row-wise: rows == 0 or cols == 0 touches nothing. */
+void sg_softmax(size_t rows, size_t cols, const float *x, float *y) {
+  if (rows && cols) sg_table_active()->softmax(rows, cols, x, y);
+}
+
+void sg_log_softmax(size_t rows, size_t cols, const float *x, float *y) {
+  if (rows && cols) sg_table_active()->log_softmax(rows, cols, x, y);
+}
+
+void sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  if (rows && cols) sg_table_active()->softmax_backward(rows, cols, y, dy, dx);
+}
+
+float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
+                      float *probs, float *delta) {
+  if (!rows) return 0.0f;
+  if (!cols) { /* every label is out of range */
+    union { uint32_t u; float f; } nan = {0x7fc00000u};
+    return nan.f;
+  }
+  float loss;
+  sg_table_active()->softmax_xent(rows, cols, logits, labels, probs, delta, &loss);
+  return loss;
+}

@@ -12,7 +12,12 @@
  * each ISA's table.c that implements it. */
 #define SG_ENTRIES(X)                                                        \
   X(sigmoid, (size_t n, const float *x, float *y))                           \
-  X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))
+  X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))  \
+  X(softmax, (size_t rows, size_t cols, const float *x, float *y))           \
+  X(log_softmax, (size_t rows, size_t cols, const float *x, float *y))       \
+  X(softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
+  X(softmax_xent, (size_t rows, size_t cols, const float *logits, const uint32_t *labels, \
+                   float *probs, float *delta, float *loss))
 
 enum {
 #define SG_ENUM(name, params) SG_ENTRY_##name,
@@ -28,7 +33,8 @@ struct sg_table {
   sg_isa isa_of[SG_ENTRY_COUNT]; /* which ISA each entry's kernel belongs to */
 };
 
-/* Kernel declarations: sg_<name>_<isa>. A kernel may assume n > 0. */
+/* Kernel declarations: sg_<name>_<isa>. A kernel may assume n > 0 (rows > 0
+ * and cols > 0). softmax_xent stores the loss through its last argument. */
 #define SG_DECLARE(name, params)       \
   void sg_##name##_scalar params;      \
   void sg_##name##_avx2 params;        \

@@ -42,6 +42,23 @@ sg_isa      sg_entry_isa(size_t i);
 void sg_sigmoid(size_t n, const float *x, float *y);                            /* y = 1/(1+e^-x) */
 void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx); /* dx = dy*y*(1-y) */
 
+/* ---- row-wise over a rows x cols matrix ------------------------------------
+ * rows == 0 or cols == 0 touches nothing. x == y (in place) is fine. A row
+ * holding a NaN or +inf, or only -inf, comes out all NaN (0x7fc00000), as in
+ * the common frameworks; -inf entries of other rows get probability +0. */
+void  sg_softmax(size_t rows, size_t cols, const float *x, float *y);
+void  sg_log_softmax(size_t rows, size_t cols, const float *x, float *y);
+void  sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
+      /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000 */
+float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
+                      float *probs, float *delta);
+      /* returns mean over rows of -log p[label]; probs may be NULL; delta (may be NULL)
+         = (probs - onehot(label)) / rows, the gradient of the returned loss.
+         A label >= cols is never used as an index: that row's loss is NaN (so the
+         returned mean is NaN), its delta row is all NaN, its probs are written.
+         rows == 0 returns 0; cols == 0 (with rows > 0) returns NaN; neither
+         touches any array. */
+
 #ifdef __cplusplus
 }
 #endif

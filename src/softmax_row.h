@@ -48,6 +48,14 @@ static inline double sg_sm_tree_sum(const float *s, const float *c, const float 
   return p[0];
 }
 
+/* The quiet NaN the kernels return when they make one up. */
+static inline float sg_sm_nan_f(void) {
+  uint32_t u = SG_DEFAULT_NAN;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
 /* d = hi + lo with hi = d rounded to float. */
 static inline void sg_split_d(double d, float *hi, float *lo) {
   *hi = (float)d;

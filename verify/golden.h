@@ -9,4 +9,12 @@
 #define GOLDEN_SIGMOID_DIGEST 0x5ba8b470021731beull
 #define GOLDEN_SIGMOID_BACKWARD_DIGEST 0x1cbcb23bc133bc8bull
 
+/* verify/test_softmax.c: outputs over its random and adversarial row sets
+ * (the xent loss digest covers the returned loss of each set). */
+#define GOLDEN_SOFTMAX_DIGEST 0x573416da03dee74full
+#define GOLDEN_LOG_SOFTMAX_DIGEST 0xdcc332d3b2a1ea0aull
+#define GOLDEN_XENT_LOSS_DIGEST 0x5f241cb56e51a8ddull
+#define GOLDEN_XENT_DELTA_DIGEST 0xe01d2fecb1cfc987ull
+#define GOLDEN_SOFTMAX_BACKWARD_DIGEST 0x57703ce6b176de27ull
+
 #endif

@@ -1,0 +1,9 @@
+/* The softmax family, avx512: the shared algorithm of simd/common/softmax.h over
+ * this ISA's layer. Scalar twin: src/softmax.c. */
+#include <config.h>
+
+#include "internal.h"
+#include "vec16.h"
+#include "common/softmax.h"
+
+SG_DEFINE_SOFTMAX(avx512)

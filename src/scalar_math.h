@@ -53,21 +53,31 @@ struct sg_exp_parts {
   int32_t n;
 };
 
-static inline struct sg_exp_parts sg_exp_parts(float t) {
-  struct sg_exp_parts e;
+/* The steps both variants below share: n = round(t / ln2) and the exact
+ * first step of the reduction, t - n*SG_LN2_HI. */
+static inline float sg_exp_reduce(float t, struct sg_exp_parts *e, float *nf) {
   float kn = fmaf(t, SG_LOG2E, SG_ROUND_MAGIC);
-  e.n = (int32_t)(sg_bits(kn) - sg_bits(SG_ROUND_MAGIC));
-  float nf = kn - SG_ROUND_MAGIC;
-  float r = fmaf(-nf, SG_LN2_HI, t);
-  r = fmaf(-nf, SG_LN2_LO, r);
+  e->n = (int32_t)(sg_bits(kn) - sg_bits(SG_ROUND_MAGIC));
+  *nf = kn - SG_ROUND_MAGIC;
+  return fmaf(-*nf, SG_LN2_HI, t);
+}
+
+/* e^r = hi + lo for the reduced r: 1 + (r + r^2 g(r)), split by Fast2Sum. */
+static inline void sg_exp_poly(float r, struct sg_exp_parts *e) {
   float g = fmaf(SG_EXP_C5, r, SG_EXP_C4);
   g = fmaf(g, r, SG_EXP_C3);
   g = fmaf(g, r, SG_EXP_C2);
   g = fmaf(g, r, SG_EXP_C1);
   g = fmaf(g, r, SG_EXP_C0);
   float tail = fmaf(r * r, g, r);
-  e.hi = 1.0f + tail;
-  e.lo = (1.0f - e.hi) + tail;
+  e->hi = 1.0f + tail;
+  e->lo = (1.0f - e->hi) + tail;
+}
+
+static inline struct sg_exp_parts sg_exp_parts(float t) {
+  struct sg_exp_parts e;
+  float nf, r = sg_exp_reduce(t, &e, &nf);
+  sg_exp_poly(fmaf(-nf, SG_LN2_LO, r), &e);
   return e;
 }
 
@@ -79,19 +89,8 @@ static inline struct sg_exp_parts sg_exp_parts(float t) {
  * r = (t - n*LN2_HI) + (tl - n*LN2_LO). */
 static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
   struct sg_exp_parts e;
-  float kn = fmaf(t, SG_LOG2E, SG_ROUND_MAGIC);
-  e.n = (int32_t)(sg_bits(kn) - sg_bits(SG_ROUND_MAGIC));
-  float nf = kn - SG_ROUND_MAGIC;
-  float r = fmaf(-nf, SG_LN2_HI, t);
-  r = r + fmaf(-nf, SG_LN2_LO, tl);
-  float g = fmaf(SG_EXP_C5, r, SG_EXP_C4);
-  g = fmaf(g, r, SG_EXP_C3);
-  g = fmaf(g, r, SG_EXP_C2);
-  g = fmaf(g, r, SG_EXP_C1);
-  g = fmaf(g, r, SG_EXP_C0);
-  float tail = fmaf(r * r, g, r);
-  e.hi = 1.0f + tail;
-  e.lo = (1.0f - e.hi) + tail;
+  float nf, r = sg_exp_reduce(t, &e, &nf);
+  sg_exp_poly(r + fmaf(-nf, SG_LN2_LO, tl), &e);
   return e;
 }
 

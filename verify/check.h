@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "simdgrad.h"
 
@@ -93,6 +94,17 @@ static inline void *xmalloc(size_t bytes) {
     exit(99);
   }
   return p;
+}
+
+/* One page of memory between two inaccessible pages: an array placed flush
+ * against either end makes any access outside it crash the test. */
+static inline float *fenced_page(size_t page) {
+  char *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + 2 * page, page, PROT_NONE)) {
+    perror("mmap");
+    exit(99);
+  }
+  return (float *)(p + page);
 }
 
 static inline int check_summary(const char *name) {

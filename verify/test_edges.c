@@ -3,7 +3,6 @@
  * output, guard zones that must stay untouched, in place, the streaming-store
  * path of large arrays, and the special values of DESIGN.md section 4. */
 #include <float.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <config.h>
@@ -64,16 +63,6 @@ static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2) {
       }
     }
   }
-}
-
-/* A page of floats with an inaccessible page on each side. */
-static float *fenced_page(size_t page) {
-  char *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + 2 * page, page, PROT_NONE)) {
-    perror("mmap");
-    exit(99);
-  }
-  return (float *)(p + page);
 }
 
 /* Arrays flush against an inaccessible page, before and after: a kernel that

@@ -10,7 +10,6 @@
  * all of them are compared with verify/golden.h, so an aarch64 build under
  * qemu proves NEON returns the x86 bits. */
 #include <float.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <config.h>
@@ -329,15 +328,6 @@ static void tails(sg_isa isa) {
       }
     }
   }
-}
-
-static float *fenced_page(size_t page) {
-  char *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + 2 * page, page, PROT_NONE)) {
-    perror("mmap");
-    exit(99);
-  }
-  return (float *)(p + page);
 }
 
 /* Rows flush against inaccessible pages on both sides, labels >= cols

@@ -30,14 +30,17 @@ SG_INLINE vf v_mend_nan2(vf out, vf a, vf b) {
   return v_select(v_isnan(out), v_add(src, src), out);
 }
 
-/* e^t = (hi + lo) * 2^n: see sg_exp_parts. */
-SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
+/* n = round(t / ln2) and t - n*SG_LN2_HI: see sg_exp_reduce. */
+SG_INLINE vf v_exp_reduce(vf t, vi *n, vf *nf) {
   vf magic = v_set(SG_ROUND_MAGIC);
   vf kn = v_fma(t, v_set(SG_LOG2E), magic);
   *n = v_isub(v_as_int(kn), v_as_int(magic));
-  vf nf = v_sub(kn, magic);
-  vf r = v_fnma(nf, v_set(SG_LN2_HI), t);
-  r = v_fnma(nf, v_set(SG_LN2_LO), r);
+  *nf = v_sub(kn, magic);
+  return v_fnma(*nf, v_set(SG_LN2_HI), t);
+}
+
+/* e^r = hi + lo: see sg_exp_poly. */
+SG_INLINE void v_exp_poly(vf r, vf *hi, vf *lo) {
   vf g = v_fma(v_set(SG_EXP_C5), r, v_set(SG_EXP_C4));
   g = v_fma(g, r, v_set(SG_EXP_C3));
   g = v_fma(g, r, v_set(SG_EXP_C2));
@@ -49,24 +52,17 @@ SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
   *lo = v_add(v_sub(one, *hi), tail);
 }
 
+/* e^t = (hi + lo) * 2^n: see sg_exp_parts. */
+SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
+  vf nf, r = v_exp_reduce(t, n, &nf);
+  v_exp_poly(v_fnma(nf, v_set(SG_LN2_LO), r), hi, lo);
+}
+
 /* e^(t + tl) = (hi + lo) * 2^n with tl a small correction of t: see
  * sg_exp_parts2. */
 SG_INLINE void v_exp_parts2(vf t, vf tl, vf *hi, vf *lo, vi *n) {
-  vf magic = v_set(SG_ROUND_MAGIC);
-  vf kn = v_fma(t, v_set(SG_LOG2E), magic);
-  *n = v_isub(v_as_int(kn), v_as_int(magic));
-  vf nf = v_sub(kn, magic);
-  vf r = v_fnma(nf, v_set(SG_LN2_HI), t);
-  r = v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl));
-  vf g = v_fma(v_set(SG_EXP_C5), r, v_set(SG_EXP_C4));
-  g = v_fma(g, r, v_set(SG_EXP_C3));
-  g = v_fma(g, r, v_set(SG_EXP_C2));
-  g = v_fma(g, r, v_set(SG_EXP_C1));
-  g = v_fma(g, r, v_set(SG_EXP_C0));
-  vf tail = v_fma(v_mul(r, r), g, r);
-  vf one = v_set(1.0f);
-  *hi = v_add(one, tail);
-  *lo = v_add(v_sub(one, *hi), tail);
+  vf nf, r = v_exp_reduce(t, n, &nf);
+  v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo);
 }
 
 #endif

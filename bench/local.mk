@@ -1,0 +1,91 @@
+# make bench: the Google Benchmark suite (bench/main.cc, a C++ shim over the C
+# API) against its peers, in one run. Nothing here is built by make or make
+# check: the program is an EXTRA_PROGRAM that only `make bench` asks for.
+#
+#   make bench                                   run the suite, write the JSON
+#   make bench BENCH_ARGS=--benchmark_repetitions=5   extra Google Benchmark flags
+#   make bench BENCH_RESULTS=/some/dir           results there instead
+#   make bench BENCH_ARGS="'--benchmark_filter=sigmoid|memcpy'"
+#                          (BENCH_ARGS reaches the shell: quote a regex's | ( ))
+#
+# Results: $(BENCH_RESULTS)/<cpu-id>/$(BENCH_SET).json, where <cpu-id> is the
+# CPU model string made file-name safe (`bench/simdgrad_bench --cpu-id`).
+# BENCH_RESULTS defaults to bench/results in the source tree, so the results of
+# several machines sit side by side in the repository (bench/results/README.md).
+EXTRA_LIBRARIES =
+BENCH_SOURCES = bench/main.cc bench/bench.h bench/peers.c
+BENCH_XNNPACK_SOURCES = bench/xnnpack.c
+BENCH_AVX2_SOURCES = bench/x86_avx2.c bench/bench.h
+BENCH_AVX512_SOURCES = bench/x86_avx512.c bench/bench.h
+EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_AVX2_SOURCES) \
+	$(BENCH_AVX512_SOURCES)
+
+BENCH_RESULTS = $(srcdir)/bench/results
+BENCH_SET = sigmoid
+# Short runs, three repetitions; the console shows the medians and the summary,
+# the JSON keeps every repetition. BENCH_ARGS comes last, so it can override.
+BENCH_FLAGS = --benchmark_min_time=0.2 --benchmark_repetitions=3 \
+	--benchmark_display_aggregates_only=true
+
+if SG_BENCH
+EXTRA_PROGRAMS += bench/simdgrad_bench
+CLEANFILES += bench/simdgrad_bench$(EXEEXT)
+bench_simdgrad_bench_SOURCES = $(BENCH_SOURCES)
+bench_simdgrad_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_DEFS) \
+	-DSG_BENCH_CFLAGS='"$(CFLAGS)"' -DSG_BENCH_CXXFLAGS='"$(CXXFLAGS)"'
+bench_simdgrad_bench_LDADD = $(BENCH_ISA_LIBS) libsimdgrad.la $(XNNPACK_LIBS) $(SLEEF_LIBS) \
+	$(BENCHMARK_LIBS) -lm
+# Static, like the tests: a real binary (no libtool wrapper) that runs as is.
+bench_simdgrad_bench_LDFLAGS = -static
+
+BENCH_DEFS =
+BENCH_ISA_LIBS =
+if SG_BENCH_XNNPACK
+bench_simdgrad_bench_SOURCES += $(BENCH_XNNPACK_SOURCES)
+BENCH_DEFS += -DSG_BENCH_XNNPACK=1
+endif
+if SG_BENCH_SLEEF
+BENCH_DEFS += -DSG_BENCH_SLEEF=1
+endif
+
+# The SLEEF loops and divider probes need their ISA's flags (sleef.h declares
+# its vector functions only under __AVX2__ / __AVX512F__): one small static
+# library per ISA, built only for the bench program.
+if SG_AVX2
+EXTRA_LIBRARIES += bench/libbench_avx2.a
+CLEANFILES += bench/libbench_avx2.a
+bench_libbench_avx2_a_SOURCES = $(BENCH_AVX2_SOURCES)
+bench_libbench_avx2_a_CPPFLAGS = $(AM_CPPFLAGS) $(BENCH_DEFS)
+bench_libbench_avx2_a_CFLAGS = $(AM_CFLAGS) $(AVX2_CFLAGS)
+BENCH_ISA_LIBS += bench/libbench_avx2.a
+endif
+if SG_AVX512
+EXTRA_LIBRARIES += bench/libbench_avx512.a
+CLEANFILES += bench/libbench_avx512.a
+bench_libbench_avx512_a_SOURCES = $(BENCH_AVX512_SOURCES)
+bench_libbench_avx512_a_CPPFLAGS = $(AM_CPPFLAGS) $(BENCH_DEFS)
+bench_libbench_avx512_a_CFLAGS = $(AM_CFLAGS) $(AVX512_CFLAGS)
+BENCH_ISA_LIBS += bench/libbench_avx512.a
+endif
+
+bench: bench/simdgrad_bench$(EXEEXT)
+	@cpu=`bench/simdgrad_bench$(EXEEXT) --cpu-id` || exit 1; \
+	dir="$(BENCH_RESULTS)/$$cpu"; out="$$dir/$(BENCH_SET).json"; \
+	commit=`git -C "$(srcdir)" rev-parse --short HEAD 2>/dev/null || echo unknown`; \
+	dirty=unknown; \
+	if test "$$commit" != unknown; then \
+	  if git -C "$(srcdir)" diff --quiet HEAD -- 2>/dev/null; then dirty=no; else dirty=yes; fi; \
+	fi; \
+	$(MKDIR_P) "$$dir" || exit 1; \
+	echo "make bench: results -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
+	bench/simdgrad_bench$(EXEEXT) --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
+	  --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
+	echo "make bench: wrote $$out"
+else
+bench:
+	@echo "make bench: the benchmarks are not configured: Google Benchmark (pkg-config" >&2; \
+	echo "  'benchmark', Debian package libbenchmark-dev) was not found, or this is a" >&2; \
+	echo "  cross build. Install it and rerun configure." >&2; \
+	exit 1
+endif
+.PHONY: bench

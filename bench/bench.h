@@ -1,0 +1,45 @@
+/* The C side of the benchmark shim: peers and probes written in C so each can
+ * be compiled with the flags it needs (libm plainly, SLEEF and the divider
+ * probes with their ISA's flags). bench/main.cc calls them. */
+#ifndef SG_BENCH_H
+#define SG_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* bench/peers.c, compiled with the project's normal flags. */
+const char *bench_c_compiler(void);                                /* "gcc 12.2.0" */
+void bench_libm_sigmoid(size_t n, const float *x, float *y);      /* y = 1/(1+expf(-x)) */
+/* Runs `reps` blocks of 64 dependent integer adds (one cycle each on any
+ * current x86-64 or aarch64 core); returns 0 on other targets. */
+int bench_add_chain(uint64_t reps, uint64_t *sink);
+
+/* bench/xnnpack.c (only with SG_BENCH_XNNPACK): XNNPACK's sigmoid operator,
+ * single-threaded. Each returns 0 on success, else a message. */
+const char *bench_xnn_init(void);
+const char *bench_xnn_sigmoid_create(size_t channels, void **op);
+const char *bench_xnn_sigmoid_setup(void *op, size_t batch, const float *x, float *y);
+const char *bench_xnn_run(void *op);
+void bench_xnn_delete(void *op);
+
+/* bench/x86_avx2.c (SG_HAVE_AVX2), compiled with AVX2_CFLAGS. */
+void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
+float bench_divps_ymm(uint64_t reps); /* reps * 12 vdivps ymm, 12 independent chains */
+
+/* bench/x86_avx512.c (SG_HAVE_AVX512), compiled with AVX512_CFLAGS. */
+void bench_sleef_expf16_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
+float bench_divps_zmm(uint64_t reps); /* reps * 12 vdivps zmm, 12 independent chains */
+void bench_stream_copy_zmm(size_t n, const float *x, float *y); /* copy, non-temporal stores */
+
+/* Independent divisions each probe issues per rep. */
+#define BENCH_DIVS_PER_REP 12
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SG_BENCH_H */

@@ -1,0 +1,48 @@
+/* AVX2+FMA peers and probes, compiled with AVX2_CFLAGS and called only when
+ * the CPU runs AVX2: the SLEEF sigmoid loop and a vdivps ymm throughput probe.
+ * sleef.h declares its __m256 functions only under __AVX__. */
+#include <config.h>
+
+#include <immintrin.h>
+
+#include "bench.h"
+
+#ifdef SG_BENCH_SLEEF
+#include <sleef.h>
+
+static inline __m256 sigmoid8(__m256 x) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  __m256 e = Sleef_expf8_u10avx2(_mm256_xor_ps(x, _mm256_set1_ps(-0.0f)));
+  return _mm256_div_ps(one, _mm256_add_ps(one, e));
+}
+
+/* The same job as sg_sigmoid: y = 1/(1+exp(-x)) with SLEEF's 1-ULP expf and
+ * one true division, as a user of SLEEF would write it. */
+void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, sigmoid8(_mm256_loadu_ps(x + i)));
+  if (i < n) {
+    __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane);
+    _mm256_maskstore_ps(y + i, m, sigmoid8(_mm256_maskload_ps(x + i, m)));
+  }
+}
+#endif
+
+/* See x86_avx512.c: 12 independent chains a <- 1.5 / a. */
+#define DIV12(op, b, a)                                                          \
+  a[0] = op(b, a[0]), a[1] = op(b, a[1]), a[2] = op(b, a[2]), a[3] = op(b, a[3]), \
+  a[4] = op(b, a[4]), a[5] = op(b, a[5]), a[6] = op(b, a[6]), a[7] = op(b, a[7]), \
+  a[8] = op(b, a[8]), a[9] = op(b, a[9]), a[10] = op(b, a[10]), a[11] = op(b, a[11])
+
+float bench_divps_ymm(uint64_t reps) {
+  const __m256 b = _mm256_set1_ps(1.5f);
+  __m256 a[BENCH_DIVS_PER_REP], s = _mm256_setzero_ps();
+  for (int k = 0; k < BENCH_DIVS_PER_REP; k++) a[k] = _mm256_set1_ps(1.0f + (float)k / 64.0f);
+  for (uint64_t r = 0; r < reps; r++) DIV12(_mm256_div_ps, b, a);
+  for (int k = 0; k < BENCH_DIVS_PER_REP; k++) s = _mm256_add_ps(s, a[k]);
+  __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+  h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_add_ss(h, _mm_movehdup_ps(h));
+  return _mm_cvtss_f32(h);
+}

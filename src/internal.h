@@ -43,7 +43,9 @@ struct sg_table {
 SG_ENTRIES(SG_DECLARE)
 #undef SG_DECLARE
 
-/* Each ISA overrides the entries it implements (simd/<arch>/<isa>/table.c). */
+/* Each ISA overrides the entries it implements (simd/<arch>/<isa>/table.c),
+ * one SG_USE(t, entry, isa, SG_ISA_...) line each, which also records the ISA. */
+#define SG_USE(t, name, isa, ISA) ((t)->name = sg_##name##_##isa, (t)->isa_of[SG_ENTRY_##name] = (ISA))
 void sg_table_fill_avx2(struct sg_table *t);
 void sg_table_fill_avx512(struct sg_table *t);
 void sg_table_fill_neon(struct sg_table *t);

@@ -60,14 +60,16 @@ static void init(void) {
   supported[SG_ISA_NEON] = cpu.neon;
 #endif
   for (int i = 1; i < SG_ISA_COUNT; i++) tables[i] = tables[SG_ISA_SCALAR];
+  /* Only for ISAs this CPU runs: table.c is compiled with its ISA's flags,
+   * and the compiler may use that ISA even for these plain stores. */
 #if SG_HAVE_AVX2
-  sg_table_fill_avx2(&tables[SG_ISA_AVX2]);
+  if (supported[SG_ISA_AVX2]) sg_table_fill_avx2(&tables[SG_ISA_AVX2]);
 #endif
 #if SG_HAVE_AVX512
-  sg_table_fill_avx512(&tables[SG_ISA_AVX512]);
+  if (supported[SG_ISA_AVX512]) sg_table_fill_avx512(&tables[SG_ISA_AVX512]);
 #endif
 #if SG_HAVE_NEON
-  sg_table_fill_neon(&tables[SG_ISA_NEON]);
+  if (supported[SG_ISA_NEON]) sg_table_fill_neon(&tables[SG_ISA_NEON]);
 #endif
 
   sg_isa choice = SG_ISA_SCALAR;

@@ -166,3 +166,40 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
   sg_table_active()->softmax_xent(rows, cols, logits, labels, probs, delta, &loss);
   return loss;
 }
+
+/* Dense layer: the kernels see only non-empty shapes; an empty reduction
+ * writes its starting value (src/dense.c). */
+void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const float *W,
+                      const float *bias, float *Y) {
+  if (!batch || !out) return;
+  if (!in) {
+    for (size_t b = 0; b < batch; b++)
+      for (size_t o = 0; o < out; o++) Y[b * out + o] = bias ? bias[o] : 0.0f;
+    return;
+  }
+  sg_table_active()->dense_forward(batch, in, out, X, W, bias, Y);
+}
+
+void sg_dense_backward(size_t batch, size_t in, size_t out, const float *X, const float *W,
+                       const float *dY, float *dW, float *db, float *dX) {
+  if (!in || !out) dW = NULL; /* empty shapes */
+  if (!out) db = NULL;
+  if (!batch || !in) {
+    dX = NULL;
+  } else if (!out && dX) {
+    memset(dX, 0, batch * in * sizeof *dX); /* all-bits-zero is +0 */
+    dX = NULL;
+  }
+  if (!batch) {
+    if (dW) memset(dW, 0, in * out * sizeof *dW);
+    if (db) memset(db, 0, out * sizeof *db);
+    return;
+  }
+  /* (with in == 0 only db is left, which does not depend on in) */
+  if (dW || db || dX) sg_table_active()->dense_backward(batch, in, out, X, W, dY, dW, db, dX);
+}
+
+void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
+              size_t lda) {
+  if (m && n && alpha != 0.0f) sg_table_active()->outer(m, n, alpha, x, y, A, lda);
+}

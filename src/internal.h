@@ -17,7 +17,12 @@
   X(log_softmax, (size_t rows, size_t cols, const float *x, float *y))       \
   X(softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
   X(softmax_xent, (size_t rows, size_t cols, const float *logits, const uint32_t *labels, \
-                   float *probs, float *delta, float *loss))
+                   float *probs, float *delta, float *loss))                      \
+  X(dense_forward, (size_t batch, size_t in, size_t out, const float *X, const float *W, \
+                    const float *bias, float *Y))                                \
+  X(dense_backward, (size_t batch, size_t in, size_t out, const float *X, const float *W, \
+                     const float *dY, float *dW, float *db, float *dX))          \
+  X(outer, (size_t m, size_t n, float alpha, const float *x, const float *y, float *A, size_t lda))
 
 enum {
 #define SG_ENUM(name, params) SG_ENTRY_##name,
@@ -34,7 +39,8 @@ struct sg_table {
 };
 
 /* Kernel declarations: sg_<name>_<isa>. A kernel may assume n > 0 (rows > 0
- * and cols > 0). softmax_xent stores the loss through its last argument. */
+ * and cols > 0; batch, in, out > 0; m, n > 0 and alpha != 0 for outer).
+ * softmax_xent stores the loss through its last argument. */
 #define SG_DECLARE(name, params)       \
   void sg_##name##_scalar params;      \
   void sg_##name##_avx2 params;        \

@@ -59,6 +59,25 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
          rows == 0 returns 0; cols == 0 (with rows > 0) returns NaN; neither
          touches any array. */
 
+/* ---- dense layer and outer products --------------------------------------
+ * W is in x out, X batch x in, Y and dY batch x out, row-major, contiguous.
+ * Each output element is one FMA chain over its reduction index in increasing
+ * order (src/dense.c states the rules), so every ISA returns the same bits.
+ * Outputs must not overlap inputs. An output with a non-empty shape is always
+ * written whole: an empty reduction (in == 0, batch == 0, out == 0) gives the
+ * bias, or +0. */
+void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const float *W,
+                      const float *bias, float *Y);
+      /* Y = X W + bias (bias may be NULL: no bias); the chain starts at bias[o] */
+void sg_dense_backward(size_t batch, size_t in, size_t out, const float *X, const float *W,
+                       const float *dY, float *dW, float *db, float *dX);
+      /* dW = X^T dY (in x out, overwritten), db = column sums of dY (out),
+         dX = dY W^T (batch x in); each output may be NULL to skip it */
+void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
+              size_t lda);
+      /* A += alpha x y^T (BLAS sger): A[i][j] = fma(alpha * x[i], y[j], A[i][j]),
+         A m x n with leading dimension lda >= n; alpha == 0 touches nothing */
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,4 +17,10 @@
 #define GOLDEN_XENT_DELTA_DIGEST 0xe01d2fecb1cfc987ull
 #define GOLDEN_SOFTMAX_BACKWARD_DIGEST 0x57703ce6b176de27ull
 
+/* verify/test_dense.c: dense forward + backward outputs over the MLP shapes
+ * (batch 1, 32, 256 x 784->100, 100->10, 1000->1000), and sg_outer outputs
+ * over m, n in 1..33 plus three large shapes. */
+#define GOLDEN_DENSE_DIGEST 0xeabb505b54d2eb6bull
+#define GOLDEN_OUTER_DIGEST 0x3a142490741557cdull
+
 #endif

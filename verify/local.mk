@@ -6,7 +6,8 @@ VERIFY_LIBS = libsimdgrad.la -lm
 # Static: no libtool wrapper script, so qemu-user can run the test binaries.
 VERIFY_LINK_FLAGS = -static
 
-check_PROGRAMS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax
+check_PROGRAMS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax \
+	verify/test_dense
 verify_test_sigmoid_SOURCES = verify/test_sigmoid.c $(VERIFY_COMMON)
 verify_test_sigmoid_LDADD = $(VERIFY_LIBS)
 verify_test_sigmoid_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -19,8 +20,11 @@ verify_test_dispatch_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_softmax_SOURCES = verify/test_softmax.c $(VERIFY_COMMON)
 verify_test_softmax_LDADD = $(VERIFY_LIBS)
 verify_test_softmax_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_dense_SOURCES = verify/test_dense.c $(VERIFY_COMMON)
+verify_test_dense_LDADD = $(VERIFY_LIBS) $(OPENBLAS_LIBS)
+verify_test_dense_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
-TESTS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax \
+TESTS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
 	verify/test_cli.sh
 EXTRA_DIST += verify/test_cli.sh
 

@@ -1,0 +1,359 @@
+/* The dense layer and outer products, written once for every ISA: the vector
+ * twin of src/dense.c (see there for the bit-identity rules). Everything is
+ * one GEMM driver, C (M x N) = init + A (M x K) B (K x N), with A and B read
+ * through row and column strides so the three products need no transposed
+ * copies of their own:
+ *   forward  Y  = bias + X W    A = X (row-major),    B = W (row-major)
+ *   dW       dW = X^T dY        A = X^T (col-major),  B = dY (row-major)
+ *   dX       dX = dY W^T        A = dY (row-major),   B = W^T (col-major)
+ *
+ * Blocking (the usual three-level scheme): N in NC columns, K in KC steps, M
+ * in MC rows. A KC x NC block of B is packed into panels of NR = NV * SG_VL
+ * columns (k-major, zero-padded), an MC x KC block of A into panels of MR rows
+ * (k-major, zero-padded); the microkernel keeps an MR x NR tile of C in
+ * MR * NV vector accumulators, loads NV vectors of B and broadcasts MR
+ * elements of A per k. Each accumulator lane is one output element and gets
+ * exactly one FMA per k, in increasing k: one sequential FMA chain per
+ * output, whatever MR, NR and the vector width. Across K blocks the chain is
+ * stored in C and reloaded, which changes nothing (the stored float is the
+ * chain's value). So every ISA, and every tuning, returns the scalar bits.
+ *
+ * An ISA's dense.c includes its layer, defines SG_DENSE_MR, SG_DENSE_NV,
+ * SG_DENSE_KC, SG_DENSE_MC, SG_DENSE_NC (MC and NC multiples of MR and NR),
+ * then includes this and names the kernels with SG_DEFINE_DENSE(isa). */
+#ifndef SG_DENSE_BODY_H
+#define SG_DENSE_BODY_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmath.h"
+
+#define SG_DENSE_NR (SG_DENSE_NV * SG_VL)
+
+#if SG_DENSE_MC % SG_DENSE_MR || SG_DENSE_NC % SG_DENSE_NR
+#error "SG_DENSE_MC and SG_DENSE_NC must be multiples of MR and NR"
+#endif
+
+/* A matrix read through strides: element (r, c) is p[r * rs + c * cs]. */
+struct sg_strided {
+  const float *p;
+  size_t rs, cs;
+};
+
+/* Lanes [0, cnt) of p into a vector, the others 0 (cnt may be >= SG_VL or <= 0). */
+SG_INLINE vf dn_load_part(const float *p, ptrdiff_t cnt) {
+  if (cnt >= SG_VL) return v_load(p);
+  if (cnt <= 0) return v_set(0.0f);
+  return v_load_n(p, (size_t)cnt);
+}
+
+SG_INLINE void dn_store_part(float *p, ptrdiff_t cnt, vf a) {
+  if (cnt >= SG_VL) v_store(p, a);
+  else if (cnt > 0) v_store_n(p, (size_t)cnt, a);
+}
+
+/* One MR x (NV * SG_VL) tile: c (rows < mr, columns < nr are real) gets
+ * init (first K block: the row vector init, or 0 when init is NULL) or its own
+ * value, then kc FMA steps. a: kc x MR packed, b: kc x (NV * SG_VL) packed. */
+SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const float *restrict b,
+                       float *c, size_t ldc, size_t mr, size_t nr, int first, const float *init) {
+  vf acc[SG_DENSE_MR][SG_DENSE_NV];
+  const size_t nrp = (size_t)NV * SG_VL;
+  const int full = mr == SG_DENSE_MR && nr == nrp;
+  if (first) {
+    vf iv[SG_DENSE_NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; v++)
+      iv[v] = init ? dn_load_part(init + v * SG_VL, (ptrdiff_t)nr - v * SG_VL) : v_set(0.0f);
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++)
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; v++) acc[r][v] = iv[v];
+  } else if (full) {
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++)
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; v++) acc[r][v] = v_load(c + r * ldc + v * SG_VL);
+  } else {
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++)
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; v++)
+        acc[r][v] = (size_t)r < mr ? dn_load_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL)
+                                   : v_set(0.0f);
+  }
+
+  for (size_t k = 0; k < kc; k++) {
+    vf bv[SG_DENSE_NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; v++) bv[v] = v_load(b + v * SG_VL);
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++) {
+      vf ar = v_set(a[r]);
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; v++) acc[r][v] = v_fma(ar, bv[v], acc[r][v]);
+    }
+    a += SG_DENSE_MR;
+    b += nrp;
+  }
+
+  if (full) {
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++)
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; v++) v_store(c + r * ldc + v * SG_VL, acc[r][v]);
+  } else {
+#pragma GCC unroll 32
+    for (int r = 0; r < SG_DENSE_MR; r++)
+      if ((size_t)r < mr)
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; v++)
+          dn_store_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL, acc[r][v]);
+  }
+}
+
+/* One compiled tile per vector count nv = 1..NV (the last column panel is as
+ * narrow as it can be: N = 100 on AVX-512 is 3 panels of 32 and one of 16). */
+#define DN_TILE_NV(NVC)                                                                        \
+  static __attribute__((noinline)) void dn_tile_##NVC(size_t kc, const float *a, const float *b, \
+                                                      float *c, size_t ldc, size_t mr, size_t nr, \
+                                                      int first, const float *init) {            \
+    dn_tile(NVC, kc, a, b, c, ldc, mr, nr, first, init);                                         \
+  }
+DN_TILE_NV(1)
+#if SG_DENSE_NV >= 2
+DN_TILE_NV(2)
+#endif
+#if SG_DENSE_NV >= 3
+DN_TILE_NV(3)
+#endif
+#if SG_DENSE_NV >= 4
+DN_TILE_NV(4)
+#endif
+#if SG_DENSE_NV > 4
+#error "SG_DENSE_NV > 4: add tiles"
+#endif
+
+static void dn_tile_nv(size_t nv, size_t kc, const float *a, const float *b, float *c, size_t ldc,
+                       size_t mr, size_t nr, int first, const float *init) {
+  switch (nv) {
+#if SG_DENSE_NV >= 4
+    case 4: dn_tile_4(kc, a, b, c, ldc, mr, nr, first, init); break;
+#endif
+#if SG_DENSE_NV >= 3
+    case 3: dn_tile_3(kc, a, b, c, ldc, mr, nr, first, init); break;
+#endif
+#if SG_DENSE_NV >= 2
+    case 2: dn_tile_2(kc, a, b, c, ldc, mr, nr, first, init); break;
+#endif
+    default: dn_tile_1(kc, a, b, c, ldc, mr, nr, first, init); break;
+  }
+}
+
+/* Pack rows [i0, i0 + mc) x columns [p0, p0 + kc) of A into panels of MR rows:
+ * panel q holds dst[q * kc * MR + k * MR + r] = A(i0 + q * MR + r, p0 + k),
+ * rows past mc zero. Pure data movement: no rounding. */
+static void dn_pack_a(size_t mc, size_t kc, struct sg_strided A, size_t i0, size_t p0, float *dst) {
+  for (size_t q = 0; q < mc; q += SG_DENSE_MR) {
+    size_t mr = mc - q < SG_DENSE_MR ? mc - q : SG_DENSE_MR;
+    const float *src = A.p + (i0 + q) * A.rs + p0 * A.cs;
+    float *d = dst + q * kc;
+    if (A.rs == 1) { /* column-major: MR contiguous floats per k */
+      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR) {
+        const float *s = src + k * A.cs;
+        if (mr == SG_DENSE_MR) memcpy(d, s, SG_DENSE_MR * sizeof *d);
+        else {
+          size_t r = 0;
+          for (; r < mr; r++) d[r] = s[r];
+          for (; r < SG_DENSE_MR; r++) d[r] = 0.0f;
+        }
+      }
+    } else if (mr == SG_DENSE_MR) { /* row-major: transpose MR rows */
+      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR)
+#pragma GCC unroll 32
+        for (size_t r = 0; r < SG_DENSE_MR; r++) d[r] = src[r * A.rs + k * A.cs];
+    } else {
+      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR) {
+        size_t r = 0;
+        for (; r < mr; r++) d[r] = src[r * A.rs + k * A.cs];
+        for (; r < SG_DENSE_MR; r++) d[r] = 0.0f;
+      }
+    }
+  }
+}
+
+/* Pack rows [p0, p0 + kc) x columns [j0, j0 + nc) of B into panels of NR
+ * columns (the last one nv * SG_VL wide, nv as small as fits): panel at column
+ * j of the block starts at dst + j * kc, row k of it at + k * width; columns
+ * past nc zero. */
+static void dn_pack_b(size_t kc, size_t nc, struct sg_strided B, size_t p0, size_t j0, float *dst) {
+  for (size_t j = 0; j < nc; j += SG_DENSE_NR) {
+    size_t nr = nc - j < SG_DENSE_NR ? nc - j : SG_DENSE_NR;
+    size_t w = (nr + SG_VL - 1) / SG_VL * SG_VL;
+    const float *src = B.p + p0 * B.rs + (j0 + j) * B.cs;
+    float *d = dst + j * kc;
+    if (B.cs == 1) { /* row-major: contiguous rows */
+      for (size_t k = 0; k < kc; k++, d += w) {
+        memcpy(d, src + k * B.rs, nr * sizeof *d);
+        for (size_t c = nr; c < w; c++) d[c] = 0.0f;
+      }
+    } else { /* column-major (W^T): column c of the panel is contiguous in k */
+      for (size_t c = 0; c < w; c++) {
+        if (c < nr) {
+          const float *s = src + c * B.cs;
+          for (size_t k = 0; k < kc; k++) d[k * w + c] = s[k * B.rs];
+        } else {
+          for (size_t k = 0; k < kc; k++) d[k * w + c] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+static void *dn_alloc(size_t floats) {
+  size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
+  return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+/* C = init + A B over K (K, M, N > 0). Returns -1 (C untouched) when the
+ * packing buffers cannot be allocated. */
+static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B,
+                   const float *init, float *C, size_t ldc) {
+  size_t kcmax = K < SG_DENSE_KC ? K : SG_DENSE_KC;
+  size_t mcmax = M < SG_DENSE_MC ? (M + SG_DENSE_MR - 1) / SG_DENSE_MR * SG_DENSE_MR : SG_DENSE_MC;
+  size_t ncmax = N < SG_DENSE_NC ? (N + SG_DENSE_NR - 1) / SG_DENSE_NR * SG_DENSE_NR : SG_DENSE_NC;
+  float *pa = dn_alloc(mcmax * kcmax), *pb = dn_alloc(ncmax * kcmax);
+  if (!pa || !pb) {
+    free(pa), free(pb);
+    return -1;
+  }
+  for (size_t jc = 0; jc < N; jc += SG_DENSE_NC) {
+    size_t nc = N - jc < SG_DENSE_NC ? N - jc : SG_DENSE_NC;
+    for (size_t pc = 0; pc < K; pc += SG_DENSE_KC) {
+      size_t kc = K - pc < SG_DENSE_KC ? K - pc : SG_DENSE_KC;
+      int first = pc == 0;
+      dn_pack_b(kc, nc, B, pc, jc, pb);
+      for (size_t ic = 0; ic < M; ic += SG_DENSE_MC) {
+        size_t mc = M - ic < SG_DENSE_MC ? M - ic : SG_DENSE_MC;
+        dn_pack_a(mc, kc, A, ic, pc, pa);
+        for (size_t jr = 0; jr < nc; jr += SG_DENSE_NR) {
+          size_t nr = nc - jr < SG_DENSE_NR ? nc - jr : SG_DENSE_NR;
+          size_t nv = (nr + SG_VL - 1) / SG_VL;
+          const float *bp = pb + jr * kc, *iv = init ? init + jc + jr : NULL;
+          for (size_t ir = 0; ir < mc; ir += SG_DENSE_MR) {
+            size_t mr = mc - ir < SG_DENSE_MR ? mc - ir : SG_DENSE_MR;
+            float *c = C + (ic + ir) * ldc + jc + jr;
+            dn_tile_nv(nv, kc, pa + ir * kc, bp, c, ldc, mr, nr, first, iv);
+          }
+        }
+      }
+    }
+  }
+  free(pa), free(pb);
+  return 0;
+}
+
+/* db[o] = sum over b of dY[b][o], plain adds in increasing b from +0. */
+static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
+  size_t o = 0;
+  for (; o + 4 * SG_VL <= cols; o += 4 * SG_VL) {
+    vf s0 = v_set(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    for (size_t b = 0; b < rows; b++) {
+      const float *p = dY + b * cols + o;
+      s0 = v_add(s0, v_load(p));
+      s1 = v_add(s1, v_load(p + SG_VL));
+      s2 = v_add(s2, v_load(p + 2 * SG_VL));
+      s3 = v_add(s3, v_load(p + 3 * SG_VL));
+    }
+    v_store(db + o, s0), v_store(db + o + SG_VL, s1);
+    v_store(db + o + 2 * SG_VL, s2), v_store(db + o + 3 * SG_VL, s3);
+  }
+  for (; o < cols; o += SG_VL) {
+    ptrdiff_t cnt = (ptrdiff_t)(cols - o);
+    vf s = v_set(0.0f);
+    for (size_t b = 0; b < rows; b++) s = v_add(s, dn_load_part(dY + b * cols + o, cnt));
+    dn_store_part(db + o, cnt, s);
+  }
+}
+
+/* A[i][j] = fma(ax, y[j], A[i][j]) with ax = alpha * x[i] rounded.
+ * Cache-resident A (up to SG_OUTER_SMALL bytes): four rows share each load of
+ * y. Larger A streams from memory row by row: one read and one write stream
+ * (four interleaved rows measured slower there: 11 vs 18 GFLOP/s at
+ * 4096 x 4096 on the README's machine, where their 16 KiB row stride also
+ * makes loads alias the previous row's stores modulo 4 KiB). */
+#define SG_OUTER_SMALL ((size_t)512 << 10)
+SG_INLINE void dn_outer_row(float *r, size_t n, vf a, const float *y) {
+  size_t j = 0;
+  for (; j + 4 * SG_VL <= n; j += 4 * SG_VL) {
+    vf c0 = v_fma(a, v_load(y + j), v_load(r + j));
+    vf c1 = v_fma(a, v_load(y + j + SG_VL), v_load(r + j + SG_VL));
+    vf c2 = v_fma(a, v_load(y + j + 2 * SG_VL), v_load(r + j + 2 * SG_VL));
+    vf c3 = v_fma(a, v_load(y + j + 3 * SG_VL), v_load(r + j + 3 * SG_VL));
+    v_store(r + j, c0), v_store(r + j + SG_VL, c1);
+    v_store(r + j + 2 * SG_VL, c2), v_store(r + j + 3 * SG_VL, c3);
+  }
+  for (; j + SG_VL <= n; j += SG_VL) v_store(r + j, v_fma(a, v_load(y + j), v_load(r + j)));
+  if (j < n) v_store_n(r + j, n - j, v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j)));
+}
+
+static void dn_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
+                     size_t lda) {
+  size_t i = 0;
+  if (m * lda * sizeof(float) <= SG_OUTER_SMALL)
+    for (; i + 4 <= m; i += 4) {
+      float *r0 = A + i * lda, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
+      vf a0 = v_set(alpha * x[i]), a1 = v_set(alpha * x[i + 1]), a2 = v_set(alpha * x[i + 2]),
+         a3 = v_set(alpha * x[i + 3]);
+      size_t j = 0;
+      for (; j + SG_VL <= n; j += SG_VL) {
+        vf yv = v_load(y + j);
+        v_store(r0 + j, v_fma(a0, yv, v_load(r0 + j)));
+        v_store(r1 + j, v_fma(a1, yv, v_load(r1 + j)));
+        v_store(r2 + j, v_fma(a2, yv, v_load(r2 + j)));
+        v_store(r3 + j, v_fma(a3, yv, v_load(r3 + j)));
+      }
+      if (j < n) {
+        size_t t = n - j;
+        vf yv = v_load_n(y + j, t);
+        v_store_n(r0 + j, t, v_fma(a0, yv, v_load_n(r0 + j, t)));
+        v_store_n(r1 + j, t, v_fma(a1, yv, v_load_n(r1 + j, t)));
+        v_store_n(r2 + j, t, v_fma(a2, yv, v_load_n(r2 + j, t)));
+        v_store_n(r3 + j, t, v_fma(a3, yv, v_load_n(r3 + j, t)));
+      }
+    }
+  for (; i < m; i++) dn_outer_row(A + i * lda, n, v_set(alpha * x[i]), y);
+}
+
+/* The entries (batch, in, out > 0; m, n > 0, alpha != 0: src/dispatch.c).
+ * A failed allocation falls back to the scalar reference: same bits. */
+#define SG_DEFINE_DENSE(isa)                                                                  \
+  void sg_dense_forward_##isa(size_t batch, size_t in, size_t out, const float *X,           \
+                              const float *W, const float *bias, float *Y) {                 \
+    struct sg_strided A = {X, in, 1}, B = {W, out, 1};                                        \
+    if (dn_gemm(batch, out, in, A, B, bias, Y, out))                                          \
+      sg_dense_forward_scalar(batch, in, out, X, W, bias, Y);                                 \
+  }                                                                                           \
+  void sg_dense_backward_##isa(size_t batch, size_t in, size_t out, const float *X,          \
+                               const float *W, const float *dY, float *dW, float *db,        \
+                               float *dX) {                                                   \
+    if (dW) {                                                                                 \
+      struct sg_strided A = {X, 1, in}, B = {dY, out, 1};                                     \
+      if (dn_gemm(in, out, batch, A, B, NULL, dW, out))                                       \
+        sg_dense_backward_scalar(batch, in, out, X, W, dY, dW, NULL, NULL);                   \
+    }                                                                                         \
+    if (db) dn_colsum(batch, out, dY, db);                                                    \
+    if (dX) {                                                                                 \
+      struct sg_strided A = {dY, out, 1}, B = {W, 1, out};                                    \
+      if (dn_gemm(batch, in, out, A, B, NULL, dX, in))                                        \
+        sg_dense_backward_scalar(batch, in, out, X, W, dY, NULL, NULL, dX);                   \
+    }                                                                                         \
+  }                                                                                           \
+  void sg_outer_##isa(size_t m, size_t n, float alpha, const float *x, const float *y,       \
+                      float *A, size_t lda) {                                                 \
+    dn_outer(m, n, alpha, x, y, A, lda);                                                      \
+  }
+
+#endif

@@ -18,11 +18,14 @@ void bench_libm_sigmoid(size_t n, const float *x, float *y);      /* y = 1/(1+ex
  * current x86-64 or aarch64 core); returns 0 on other targets. */
 int bench_add_chain(uint64_t reps, uint64_t *sink);
 
-/* bench/xnnpack.c (only with SG_BENCH_XNNPACK): XNNPACK's sigmoid operator,
- * single-threaded. Each returns 0 on success, else a message. */
+/* bench/xnnpack.c (only with SG_BENCH_XNNPACK): XNNPACK's sigmoid and softmax
+ * operators (NC layout, contiguous rows), single-threaded. Each returns 0 on
+ * success, else a message. */
 const char *bench_xnn_init(void);
 const char *bench_xnn_sigmoid_create(size_t channels, void **op);
 const char *bench_xnn_sigmoid_setup(void *op, size_t batch, const float *x, float *y);
+const char *bench_xnn_softmax_create(size_t channels, void **op);
+const char *bench_xnn_softmax_setup(void *op, size_t batch, const float *x, float *y);
 const char *bench_xnn_run(void *op);
 void bench_xnn_delete(void *op);
 

@@ -2,14 +2,16 @@
 # API) against its peers, in one run. Nothing here is built by make or make
 # check: the program is an EXTRA_PROGRAM that only `make bench` asks for.
 #
-#   make bench                                   run the suite, write the JSON
+#   make bench                                   run every set, write one JSON each
+#   make bench BENCH_SETS=softmax                only these sets (sigmoid softmax)
 #   make bench BENCH_ARGS=--benchmark_repetitions=5   extra Google Benchmark flags
 #   make bench BENCH_RESULTS=/some/dir           results there instead
 #   make bench BENCH_ARGS="'--benchmark_filter=sigmoid|memcpy'"
 #                          (BENCH_ARGS reaches the shell: quote a regex's | ( ))
 #
-# Results: $(BENCH_RESULTS)/<cpu-id>/$(BENCH_SET).json, where <cpu-id> is the
-# CPU model string made file-name safe (`bench/simdgrad_bench --cpu-id`).
+# Each set is one run of the program (--set=NAME) written to
+# $(BENCH_RESULTS)/<cpu-id>/NAME.json, where <cpu-id> is the CPU model string
+# made file-name safe (`bench/simdgrad_bench --cpu-id`).
 # BENCH_RESULTS defaults to bench/results in the source tree, so the results of
 # several machines sit side by side in the repository (bench/results/README.md).
 EXTRA_LIBRARIES =
@@ -21,7 +23,7 @@ EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_AVX2_SOUR
 	$(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results
-BENCH_SET = sigmoid
+BENCH_SETS = sigmoid softmax
 # Short runs, three repetitions; the console shows the medians and the summary,
 # the JSON keeps every repetition. BENCH_ARGS comes last, so it can override.
 BENCH_FLAGS = --benchmark_min_time=0.2 --benchmark_repetitions=3 \
@@ -70,17 +72,20 @@ endif
 
 bench: bench/simdgrad_bench$(EXEEXT)
 	@cpu=`bench/simdgrad_bench$(EXEEXT) --cpu-id` || exit 1; \
-	dir="$(BENCH_RESULTS)/$$cpu"; out="$$dir/$(BENCH_SET).json"; \
+	dir="$(BENCH_RESULTS)/$$cpu"; \
 	commit=`git -C "$(srcdir)" rev-parse --short HEAD 2>/dev/null || echo unknown`; \
 	dirty=unknown; \
 	if test "$$commit" != unknown; then \
 	  if git -C "$(srcdir)" diff --quiet HEAD -- 2>/dev/null; then dirty=no; else dirty=yes; fi; \
 	fi; \
 	$(MKDIR_P) "$$dir" || exit 1; \
-	echo "make bench: results -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
-	bench/simdgrad_bench$(EXEEXT) --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
-	  --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
-	echo "make bench: wrote $$out"
+	for set in $(BENCH_SETS); do \
+	  out="$$dir/$$set.json"; \
+	  echo "make bench: set $$set -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
+	  bench/simdgrad_bench$(EXEEXT) --set=$$set --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
+	    --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
+	  echo "make bench: wrote $$out"; \
+	done
 else
 bench:
 	@echo "make bench: the benchmarks are not configured: Google Benchmark (pkg-config" >&2; \

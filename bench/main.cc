@@ -7,7 +7,13 @@
 // (bytes read + written). The JSON context carries the machine (CPU model,
 // ISA, compilers, commit) so runs from several machines can be merged.
 //
+// Benchmark sets, one JSON file each under make bench:
+//   sigmoid   sigmoid against XNNPACK, SLEEF, libm, memcpy; divider/latency/clock probes
+//   softmax   softmax, log_softmax, softmax_xent, softmax_backward at 256x10,
+//             256x1000, 64x32768, against XNNPACK's softmax and memcpy
+//
 // Options besides Google Benchmark's own (--benchmark_*):
+//   --set=NAME          sigmoid, softmax or all (the default): the benchmarks registered
 //   --cpu-id            print the directory name results of this CPU go in, exit
 //   --context=KEY=VAL   add KEY: VAL to the JSON context (make bench passes the commit)
 #include <config.h>
@@ -46,6 +52,32 @@ struct Buffers {
   float *x = nullptr, *y = nullptr;
 };
 
+// xorshift64* from `seed`: one 24-bit random number per call.
+struct Rng {
+  uint64_t s;
+  uint32_t next24() {
+    s ^= s >> 12, s ^= s << 25, s ^= s >> 27;
+    return uint32_t((s * 0x2545f4914f6cdd1du) >> 40);
+  }
+};
+
+void fill_uniform(float *x, size_t n, uint64_t seed, float lo, float hi) {
+  Rng r{seed};
+  for (size_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * (float(r.next24()) * 0x1p-24f);
+}
+
+// Zeroed, page-aligned, whole pages (so every page is mapped before timing).
+void *alloc_pages(size_t bytes) {
+  bytes = (bytes + 4095) / 4096 * 4096;
+  void *p = aligned_alloc(4096, bytes ? bytes : 4096);
+  if (!p) {
+    std::fprintf(stderr, "simdgrad_bench: out of memory for %zu bytes\n", bytes);
+    std::exit(1);
+  }
+  std::memset(p, 0, bytes);
+  return p;
+}
+
 // One input and one output array per size, shared by every benchmark of that
 // size: x uniform in [-10, 10] from a fixed seed, y written once so its pages
 // are mapped before any timing.
@@ -61,12 +93,7 @@ Buffers buffers(size_t n) {
     std::fprintf(stderr, "simdgrad_bench: out of memory for n = %zu\n", n);
     std::exit(1);
   }
-  uint64_t s = 0x9e3779b97f4a7c15u ^ n;  // xorshift64*, seeded by n
-  for (size_t i = 0; i < n; i++) {
-    s ^= s >> 12, s ^= s << 25, s ^= s >> 27;
-    uint32_t r = uint32_t((s * 0x2545f4914f6cdd1du) >> 40);  // 24 random bits
-    b.x[i] = -10.0f + 20.0f * (float(r) * 0x1p-24f);
-  }
+  fill_uniform(b.x, n, 0x9e3779b97f4a7c15u ^ n, -10.0f, 10.0f);
   std::memset(b.y, 0, bytes);
   cache.emplace(n, b);
   return b;
@@ -161,6 +188,129 @@ void bm_sleef_sigmoid(benchmark::State &state, sg_isa isa) {
   (void)isa;
   state.SkipWithError("SLEEF not found by configure (x86 only)");
 #endif
+}
+
+// ---- the softmax set ----------------------------------------------------------------
+
+// The shapes of the issue: many short rows (classifier logits), mid-size rows
+// (cache-resident), long rows (rows*cols*4 = 8 MiB per array: past L2).
+const std::pair<size_t, size_t> kSoftmaxShapes[] = {{256, 10}, {256, 1000}, {64, 32768}};
+
+std::string shape_name(size_t rows, size_t cols) { return std::to_string(rows) + "x" + std::to_string(cols); }
+
+// The arrays of one shape, shared by every benchmark of that shape: x logits
+// uniform in [-10, 10] (fixed seed), p = softmax(x) and dy uniform in [-1, 1]
+// for the backward pass, labels uniform in [0, cols), and outputs y, dx,
+// delta zeroed (so mapped) at allocation.
+struct SoftmaxBuffers {
+  float *x, *p, *dy, *y, *dx, *delta;
+  uint32_t *labels;
+};
+
+SoftmaxBuffers softmax_buffers(size_t rows, size_t cols) {
+  static std::map<std::pair<size_t, size_t>, SoftmaxBuffers> cache;
+  auto it = cache.find({rows, cols});
+  if (it != cache.end()) return it->second;
+  size_t n = rows * cols, bytes = n * sizeof(float);
+  SoftmaxBuffers b;
+  b.x = static_cast<float *>(alloc_pages(bytes));
+  b.p = static_cast<float *>(alloc_pages(bytes));
+  b.dy = static_cast<float *>(alloc_pages(bytes));
+  b.y = static_cast<float *>(alloc_pages(bytes));
+  b.dx = static_cast<float *>(alloc_pages(bytes));
+  b.delta = static_cast<float *>(alloc_pages(bytes));
+  b.labels = static_cast<uint32_t *>(alloc_pages(rows * sizeof(uint32_t)));
+  uint64_t seed = 0x243f6a8885a308d3u ^ (uint64_t(rows) << 32) ^ cols;
+  fill_uniform(b.x, n, seed, -10.0f, 10.0f);
+  fill_uniform(b.dy, n, seed ^ 0x13198a2e03707344u, -1.0f, 1.0f);
+  Rng r{seed ^ 0xa4093822299f31d0u};
+  for (size_t i = 0; i < rows; i++) b.labels[i] = uint32_t(uint64_t(r.next24()) * cols >> 24);
+  sg_softmax(rows, cols, b.x, b.p);
+  cache.emplace(std::make_pair(rows, cols), b);
+  return b;
+}
+
+enum class RowKernel { softmax, log_softmax, softmax_xent, softmax_backward };
+
+// Bytes each kernel must move per element, counted once: softmax and
+// log_softmax read x and write y (8, like memcpy of x); softmax_xent reads
+// logits and writes probs and delta (12); softmax_backward reads y and dy and
+// writes dx (12). The labels (4 bytes a row) are left out.
+int64_t row_kernel_bytes(RowKernel k) {
+  return k == RowKernel::softmax || k == RowKernel::log_softmax ? 8 : 12;
+}
+
+void set_row_counters(benchmark::State &state, size_t n, int64_t bytes_per_element) {
+  state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n) * bytes_per_element);
+}
+
+void bm_row_kernel(benchmark::State &state, RowKernel k, sg_isa isa, size_t rows, size_t cols) {
+  if (!sg_isa_supported(isa)) {
+    state.SkipWithError("ISA not supported by this CPU (or not built)");
+    return;
+  }
+  sg_isa before = sg_active_isa();
+  if (sg_set_isa(isa) != 0) {
+    state.SkipWithError("sg_set_isa failed");
+    return;
+  }
+  SoftmaxBuffers b = softmax_buffers(rows, cols);
+  auto call = [&]() {
+    switch (k) {
+    case RowKernel::softmax: sg_softmax(rows, cols, b.x, b.y); break;
+    case RowKernel::log_softmax: sg_log_softmax(rows, cols, b.x, b.y); break;
+    case RowKernel::softmax_xent:
+      benchmark::DoNotOptimize(sg_softmax_xent(rows, cols, b.x, b.labels, b.y, b.delta));
+      break;
+    case RowKernel::softmax_backward: sg_softmax_backward(rows, cols, b.p, b.dy, b.dx); break;
+    }
+  };
+  call();  // warm-up: caches, TLB
+  for (auto _ : state) {
+    call();
+    benchmark::ClobberMemory();
+  }
+  sg_set_isa(before);
+  set_row_counters(state, rows * cols, row_kernel_bytes(k));
+}
+
+// XNNPACK's softmax operator: batch = rows, channels = cols, contiguous.
+void bm_xnnpack_softmax(benchmark::State &state, size_t rows, size_t cols) {
+#ifdef SG_BENCH_XNNPACK
+  SoftmaxBuffers b = softmax_buffers(rows, cols);
+  void *op = nullptr;
+  const char *err = bench_xnn_init();
+  if (!err) err = bench_xnn_softmax_create(cols, &op);
+  if (!err) err = bench_xnn_softmax_setup(op, rows, b.x, b.y);
+  if (!err) err = bench_xnn_run(op);  // warm-up
+  if (err) {
+    bench_xnn_delete(op);
+    state.SkipWithError(err);
+    return;
+  }
+  for (auto _ : state) {
+    bench_xnn_run(op);
+    benchmark::ClobberMemory();
+  }
+  bench_xnn_delete(op);
+  set_row_counters(state, rows * cols, 8);
+#else
+  (void)rows, (void)cols;
+  state.SkipWithError("XNNPACK not found by configure");
+#endif
+}
+
+// The roof: memcpy of x into y, the bytes softmax must move at the least.
+void bm_memcpy_rows(benchmark::State &state, size_t rows, size_t cols) {
+  SoftmaxBuffers b = softmax_buffers(rows, cols);
+  size_t bytes = rows * cols * sizeof(float);
+  std::memcpy(b.y, b.x, bytes);
+  for (auto _ : state) {
+    std::memcpy(b.y, b.x, bytes);
+    benchmark::ClobberMemory();
+  }
+  set_row_counters(state, rows * cols, 8);
 }
 
 // ---- probes: what bounds the kernels ------------------------------------------
@@ -273,6 +423,25 @@ void register_sigmoid_set() {
   benchmark::RegisterBenchmark("cpu_clock/add_chain", bm_cpu_clock);
 }
 
+void register_softmax_set() {
+  const std::pair<RowKernel, const char *> kernels[] = {{RowKernel::softmax, "softmax"},
+                                                         {RowKernel::log_softmax, "log_softmax"},
+                                                         {RowKernel::softmax_xent, "softmax_xent"},
+                                                         {RowKernel::softmax_backward, "softmax_backward"}};
+  for (auto shape : kSoftmaxShapes) {
+    size_t rows = shape.first, cols = shape.second;
+    std::string sn = shape_name(rows, cols);
+    for (auto k : kernels)
+      for (sg_isa isa : isas_of_this_arch())
+        benchmark::RegisterBenchmark((std::string(k.second) + "/" + sg_isa_name(isa) + "/" + sn).c_str(),
+                                     bm_row_kernel, k.first, isa, rows, cols);
+    benchmark::RegisterBenchmark(("xnnpack_softmax/" + sn).c_str(), bm_xnnpack_softmax, rows, cols);
+    benchmark::RegisterBenchmark(("memcpy/" + sn).c_str(), bm_memcpy_rows, rows, cols);
+  }
+}
+
+const char *const kSets[] = {"sigmoid", "softmax"};
+
 // ---- context -------------------------------------------------------------------------
 
 // The directory name of this CPU's results: its model string, lower case,
@@ -300,7 +469,7 @@ std::string cxx_compiler() {
 #endif
 }
 
-void add_context() {
+void add_context(const std::string &set) {
   using benchmark::AddCustomContext;
   AddCustomContext("sg_version", sg_version());
   AddCustomContext("sg_cpu_model", sg_cpu_model());
@@ -313,7 +482,8 @@ void add_context() {
   AddCustomContext("sg_isa_default", sg_isa_name(sg_active_isa()));
   const char *env = std::getenv("SIMDGRAD_ISA");
   AddCustomContext("SIMDGRAD_ISA", env ? env : "(unset)");
-  AddCustomContext("sg_isa_note", "each sigmoid/<isa>/N benchmark forces <isa> with sg_set_isa()");
+  AddCustomContext("sg_isa_note", set == "sigmoid" ? "each sigmoid/<isa>/N benchmark forces <isa> with sg_set_isa()"
+                                                    : "each <kernel>/<isa>/... benchmark forces <isa> with sg_set_isa()");
   AddCustomContext("compiler_c", bench_c_compiler());
   AddCustomContext("compiler_cxx", cxx_compiler());
 #ifdef SG_BENCH_CFLAGS
@@ -330,13 +500,15 @@ void add_context() {
   peers += " sleef";
 #endif
   AddCustomContext("peers", peers);
-  AddCustomContext("bench_set", "sigmoid");
+  AddCustomContext("bench_set", set);
 }
 
-// ---- summary: the targets of the sigmoid set -------------------------------------
+// ---- summary: the targets of each set ----------------------------------------------
 
-// The console reporter, plus a few lines at the end: the best simdgrad ISA
-// against XNNPACK at 4096 and against memcpy at 2^24, and the divider bound.
+// The console reporter, plus a few lines at the end for each set that ran.
+// sigmoid: the best simdgrad ISA against XNNPACK at 4096 and against memcpy at
+// 2^24, and the divider bound. softmax: the best ISA against XNNPACK's softmax
+// at each shape, against memcpy at 64x32768, and the passes over memory.
 // Uses each benchmark's median when repetitions give one, else its runs' median.
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -365,6 +537,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, "\nsummary (medians; G = 1e9 elements/s):\n");
     double ghz = get("cpu_clock/add_chain");
     if (ghz > 0) std::fprintf(out, "  core clock (dependent adds): %.2f GHz\n", ghz);
+    if (ran("sigmoid/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
+    if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
+        ran("softmax_backward/"))
+      softmax_summary(out);
+  }
+
+ private:
+  void sigmoid_summary(std::FILE *out, double ghz) const {
     for (int64_t n : {kSmall, kLarge}) {
       std::string sn = std::to_string(n), best_isa;
       double best = 0;
@@ -401,7 +581,82 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     }
   }
 
- private:
+  // The best ISA of kernel at shape sn: its rate, its name in isa_out.
+  double best_of(const std::string &kernel, const std::string &sn, std::string *isa_out) const {
+    double best = 0;
+    for (sg_isa isa : isas_of_this_arch()) {
+      double v = get(kernel + "/" + sg_isa_name(isa) + "/" + sn);
+      if (v > best) best = v, *isa_out = sg_isa_name(isa);
+    }
+    return best;
+  }
+
+  void softmax_summary(std::FILE *out) const {
+    std::fprintf(out, "  softmax set (G elements/s; rows x cols):\n");
+    std::fprintf(out, "    %-17s %-10s", "kernel", "shape");
+    for (sg_isa isa : isas_of_this_arch()) std::fprintf(out, " %9s", sg_isa_name(isa));
+    std::fprintf(out, "\n");
+    for (const char *k : {"softmax", "log_softmax", "softmax_xent", "softmax_backward"})
+      for (auto shape : kSoftmaxShapes) {
+        std::string sn = shape_name(shape.first, shape.second), line;
+        bool any = false;
+        char buf[32];
+        for (sg_isa isa : isas_of_this_arch()) {
+          double v = get(std::string(k) + "/" + sg_isa_name(isa) + "/" + sn);
+          any = any || v > 0;
+          std::snprintf(buf, sizeof buf, " %9s", "-");
+          if (v > 0) std::snprintf(buf, sizeof buf, " %9.3f", v / 1e9);
+          line += buf;
+        }
+        if (any) std::fprintf(out, "    %-17s %-10s%s\n", k, sn.c_str(), line.c_str());
+      }
+    for (auto shape : kSoftmaxShapes) {
+      std::string sn = shape_name(shape.first, shape.second), isa;
+      double best = best_of("softmax", sn, &isa);
+      if (!(best > 0)) continue;
+      std::fprintf(out, "  softmax %s: best simdgrad ISA %s %.3f G/s\n", sn.c_str(), isa.c_str(), best / 1e9);
+      for (const char *peer : {"xnnpack_softmax", "memcpy"}) {
+        double v = get(std::string(peer) + "/" + sn);
+        if (v > 0) std::fprintf(out, "    / %-18s %7.3f G/s = %6.3fx\n", peer, v / 1e9, best / v);
+      }
+    }
+    // Passes over the data at 64x32768. XNNPACK's f32 softmax operator runs,
+    // per row, a max pass (reads x), an exp+sum pass that stores the exps
+    // (reads x, writes y) and a scale pass (reads and writes y): 3 passes, 16
+    // bytes per element. simdgrad's reads x twice (online max and sum, then
+    // exp and scale into y): 2 passes, 12 bytes. Both work row by row, and a
+    // row (128 KiB) fits in L2, so the passes after a row's first may not
+    // reach memory. Measured, so not assumed: each one's time in units of
+    // memcpy (x to y, 8 bytes per element) of the same matrix.
+    std::string big = shape_name(kSoftmaxShapes[2].first, kSoftmaxShapes[2].second), isa;
+    double best = best_of("softmax", big, &isa), xnn = get("xnnpack_softmax/" + big),
+           mem = get("memcpy/" + big);
+    if (best > 0 || xnn > 0)
+      std::fprintf(out, "  passes over the data at %s: xnnpack 3 (max; exp+sum storing exps; scale) = 16 B/element,"
+                      " simdgrad 2 (online max+sum; exp*scale) = 12 B/element; a row is %zu KiB, so a"
+                      " row's later passes may hit cache:\n", big.c_str(), kSoftmaxShapes[2].second * sizeof(float) / 1024);
+    if (mem > 0 && (best > 0 || xnn > 0)) {
+      if (xnn > 0)
+        std::fprintf(out, "    xnnpack:  %.2f memcpy-times, %.1f GB/s modelled (16 B/element)\n", mem / xnn,
+                     xnn * 16 / 1e9);
+      if (best > 0)
+        std::fprintf(out, "    simdgrad: %.2f memcpy-times, %.1f GB/s modelled (12 B/element; %s)\n", mem / best,
+                     best * 12 / 1e9, isa.c_str());
+      std::fprintf(out, "    memcpy:   %.1f GB/s (8 B/element)\n", mem * 8 / 1e9);
+    }
+    std::fprintf(out, "  targets: best/xnnpack >= 2x at %s and %s; at %s >= 3/2 = 1.5x (passes), 16/12 = 1.33x (bytes)\n",
+                 shape_name(kSoftmaxShapes[0].first, kSoftmaxShapes[0].second).c_str(),
+                 shape_name(kSoftmaxShapes[1].first, kSoftmaxShapes[1].second).c_str(), big.c_str());
+  }
+
+  bool ran(const std::string &prefix) const {
+    for (auto &m : median_)
+      if (m.first.compare(0, prefix.size(), prefix) == 0) return true;
+    for (auto &m : samples_)
+      if (m.first.compare(0, prefix.size(), prefix) == 0) return true;
+    return false;
+  }
+
   double get(const std::string &name) const {
     auto m = median_.find(name);
     if (m != median_.end()) return m->second;
@@ -422,6 +677,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 int main(int argc, char **argv) {
   // Take our own options out of argv before Google Benchmark sees it.
   bool console = true;
+  std::string set = "all";
   int kept = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -438,8 +694,19 @@ int main(int argc, char **argv) {
       benchmark::AddCustomContext(std::string(kv, eq), eq + 1);
       continue;
     }
+    if (std::strncmp(a, "--set=", 6) == 0) {
+      set = a + 6;
+      bool known = set == "all";
+      for (const char *k : kSets) known = known || set == k;
+      if (!known) {
+        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (sigmoid, softmax or all)\n", set.c_str());
+        return 2;
+      }
+      continue;
+    }
     if (std::strcmp(a, "--help") == 0)
-      std::printf("simdgrad_bench [--cpu-id] [--context=KEY=VALUE]... [Google Benchmark options]\n\n");
+      std::printf("simdgrad_bench [--set=sigmoid|softmax|all] [--cpu-id] [--context=KEY=VALUE]...\n"
+                  "               [Google Benchmark options]\n\n");
     if (std::strncmp(a, "--benchmark_format=", 19) == 0) console = std::strcmp(a + 19, "console") == 0;
     argv[kept++] = argv[i];
   }
@@ -448,8 +715,9 @@ int main(int argc, char **argv) {
 
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  add_context();
-  register_sigmoid_set();
+  add_context(set);
+  if (set == "all" || set == "sigmoid") register_sigmoid_set();
+  if (set == "all" || set == "softmax") register_softmax_set();
   if (console) {
     SummaryReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
                                                    : benchmark::ConsoleReporter::OO_None);

@@ -1,4 +1,5 @@
-/* XNNPACK's f32 sigmoid operator (NC layout), run without a thread pool. */
+/* XNNPACK's f32 sigmoid and softmax operators (NC layout), run without a
+ * thread pool. */
 #include <config.h>
 
 #include <xnnpack.h>
@@ -34,6 +35,19 @@ const char *bench_xnn_sigmoid_create(size_t channels, void **op) {
 const char *bench_xnn_sigmoid_setup(void *op, size_t batch, const float *x, float *y) {
   return status_text(xnn_setup_sigmoid_nc_f32((xnn_operator_t)op, batch, x, y, NULL),
                      "XNNPACK: xnn_setup_sigmoid_nc_f32 failed");
+}
+
+const char *bench_xnn_softmax_create(size_t channels, void **op) {
+  xnn_operator_t o = NULL;
+  const char *err = status_text(xnn_create_softmax_nc_f32(channels, channels, channels, 0, &o),
+                                "XNNPACK: xnn_create_softmax_nc_f32 failed");
+  *op = o;
+  return err;
+}
+
+const char *bench_xnn_softmax_setup(void *op, size_t batch, const float *x, float *y) {
+  return status_text(xnn_setup_softmax_nc_f32((xnn_operator_t)op, batch, x, y, NULL),
+                     "XNNPACK: xnn_setup_softmax_nc_f32 failed");
 }
 
 const char *bench_xnn_run(void *op) {

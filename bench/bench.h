@@ -29,17 +29,36 @@ const char *bench_xnn_softmax_setup(void *op, size_t batch, const float *x, floa
 const char *bench_xnn_run(void *op);
 void bench_xnn_delete(void *op);
 
+/* bench/openblas.c (only with SG_BENCH_OPENBLAS): the OpenBLAS peers of the
+ * dense set, row-major, shapes as sg_dense_forward / sg_dense_backward /
+ * sg_outer take them (X batch x in, W in x out, dY batch x out). */
+void bench_blas_single_thread(void);      /* openblas_set_num_threads(1) */
+int bench_blas_threads(void);             /* openblas_get_num_threads() */
+const char *bench_blas_config(void);      /* openblas_get_config() */
+const char *bench_blas_corename(void);    /* openblas_get_corename(): the kernels it chose */
+void bench_blas_forward(size_t batch, size_t in, size_t out, const float *X, const float *W, float *Y);
+void bench_blas_dW(size_t batch, size_t in, size_t out, const float *X, const float *dY, float *dW);
+void bench_blas_dX(size_t batch, size_t in, size_t out, const float *W, const float *dY, float *dX);
+void bench_blas_sger(size_t m, size_t n, float alpha, const float *x, const float *y, float *A, size_t lda);
+
 /* bench/x86_avx2.c (SG_HAVE_AVX2), compiled with AVX2_CFLAGS. */
 void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
 float bench_divps_ymm(uint64_t reps); /* reps * 12 vdivps ymm, 12 independent chains */
+void bench_fma_ymm(uint64_t reps); /* reps * BENCH_FMA_YMM_CHAINS vfmadd231ps ymm, independent chains */
 
 /* bench/x86_avx512.c (SG_HAVE_AVX512), compiled with AVX512_CFLAGS. */
 void bench_sleef_expf16_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
 float bench_divps_zmm(uint64_t reps); /* reps * 12 vdivps zmm, 12 independent chains */
 void bench_stream_copy_zmm(size_t n, const float *x, float *y); /* copy, non-temporal stores */
+void bench_fma_zmm(uint64_t reps); /* reps * BENCH_FMA_ZMM_CHAINS vfmadd231ps zmm, independent chains */
 
 /* Independent divisions each probe issues per rep. */
 #define BENCH_DIVS_PER_REP 12
+/* Independent FMA chains (one FMA each per rep) of the FMA-peak probes: more
+ * than FMA latency x FMA pipes (4 x 2 = 8 on current x86 cores), so they run
+ * at the FMA throughput. The ymm probe keeps 2 of the 16 ymm for operands. */
+#define BENCH_FMA_ZMM_CHAINS 16
+#define BENCH_FMA_YMM_CHAINS 12
 
 #ifdef __cplusplus
 }

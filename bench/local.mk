@@ -3,7 +3,7 @@
 # check: the program is an EXTRA_PROGRAM that only `make bench` asks for.
 #
 #   make bench                                   run every set, write one JSON each
-#   make bench BENCH_SETS=softmax                only these sets (sigmoid softmax)
+#   make bench BENCH_SETS=softmax                only these sets (sigmoid softmax dense)
 #   make bench BENCH_ARGS=--benchmark_repetitions=5   extra Google Benchmark flags
 #   make bench BENCH_RESULTS=/some/dir           results there instead
 #   make bench BENCH_ARGS="'--benchmark_filter=sigmoid|memcpy'"
@@ -14,16 +14,19 @@
 # made file-name safe (`bench/simdgrad_bench --cpu-id`).
 # BENCH_RESULTS defaults to bench/results in the source tree, so the results of
 # several machines sit side by side in the repository (bench/results/README.md).
+# The runs have OPENBLAS_NUM_THREADS=1 in their environment (and the program
+# calls openblas_set_num_threads(1)): the dense set compares single threads.
 EXTRA_LIBRARIES =
 BENCH_SOURCES = bench/main.cc bench/bench.h bench/peers.c
 BENCH_XNNPACK_SOURCES = bench/xnnpack.c
+BENCH_OPENBLAS_SOURCES = bench/openblas.c
 BENCH_AVX2_SOURCES = bench/x86_avx2.c bench/bench.h
 BENCH_AVX512_SOURCES = bench/x86_avx512.c bench/bench.h
-EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_AVX2_SOURCES) \
-	$(BENCH_AVX512_SOURCES)
+EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) \
+	$(BENCH_AVX2_SOURCES) $(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results
-BENCH_SETS = sigmoid softmax
+BENCH_SETS = sigmoid softmax dense
 # Short runs, three repetitions; the console shows the medians and the summary,
 # the JSON keeps every repetition. BENCH_ARGS comes last, so it can override.
 BENCH_FLAGS = --benchmark_min_time=0.2 --benchmark_repetitions=3 \
@@ -36,18 +39,24 @@ bench_simdgrad_bench_SOURCES = $(BENCH_SOURCES)
 bench_simdgrad_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_DEFS) \
 	-DSG_BENCH_CFLAGS='"$(CFLAGS)"' -DSG_BENCH_CXXFLAGS='"$(CXXFLAGS)"'
 bench_simdgrad_bench_LDADD = $(BENCH_ISA_LIBS) libsimdgrad.la $(XNNPACK_LIBS) $(SLEEF_LIBS) \
-	$(BENCHMARK_LIBS) -lm
+	$(BENCH_OPENBLAS_LIBS) $(BENCHMARK_LIBS) -lm
 # Static, like the tests: a real binary (no libtool wrapper) that runs as is.
 bench_simdgrad_bench_LDFLAGS = -static
 
 BENCH_DEFS =
 BENCH_ISA_LIBS =
+BENCH_OPENBLAS_LIBS =
 if SG_BENCH_XNNPACK
 bench_simdgrad_bench_SOURCES += $(BENCH_XNNPACK_SOURCES)
 BENCH_DEFS += -DSG_BENCH_XNNPACK=1
 endif
 if SG_BENCH_SLEEF
 BENCH_DEFS += -DSG_BENCH_SLEEF=1
+endif
+if SG_BENCH_OPENBLAS
+bench_simdgrad_bench_SOURCES += $(BENCH_OPENBLAS_SOURCES)
+BENCH_DEFS += -DSG_BENCH_OPENBLAS=1
+BENCH_OPENBLAS_LIBS += $(OPENBLAS_LIBS)
 endif
 
 # The SLEEF loops and divider probes need their ISA's flags (sleef.h declares
@@ -82,7 +91,7 @@ bench: bench/simdgrad_bench$(EXEEXT)
 	for set in $(BENCH_SETS); do \
 	  out="$$dir/$$set.json"; \
 	  echo "make bench: set $$set -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
-	  bench/simdgrad_bench$(EXEEXT) --set=$$set --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
+	  OPENBLAS_NUM_THREADS=1 bench/simdgrad_bench$(EXEEXT) --set=$$set --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
 	    --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
 	  echo "make bench: wrote $$out"; \
 	done

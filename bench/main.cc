@@ -11,9 +11,13 @@
 //   sigmoid   sigmoid against XNNPACK, SLEEF, libm, memcpy; divider/latency/clock probes
 //   softmax   softmax, log_softmax, softmax_xent, softmax_backward at 256x10,
 //             256x1000, 64x32768, against XNNPACK's softmax and memcpy
+//   dense     sg_dense_forward, dW and dX of sg_dense_backward at 784->100
+//             (batch 1, 32, 256) and 1024^3, sg_outer at 784x100 and
+//             4096x4096, against single-threaded OpenBLAS (cblas_sgemm,
+//             cblas_sger) and the core's FMA peak (GFLOPs counter)
 //
 // Options besides Google Benchmark's own (--benchmark_*):
-//   --set=NAME          sigmoid, softmax or all (the default): the benchmarks registered
+//   --set=NAME          sigmoid, softmax, dense or all (the default): the benchmarks registered
 //   --cpu-id            print the directory name results of this CPU go in, exit
 //   --context=KEY=VAL   add KEY: VAL to the JSON context (make bench passes the commit)
 #include <config.h>
@@ -313,6 +317,208 @@ void bm_memcpy_rows(benchmark::State &state, size_t rows, size_t cols) {
   set_row_counters(state, rows * cols, 8);
 }
 
+// ---- the dense set ----------------------------------------------------------------------
+
+// The shapes of issue 5: an MLP layer 784 -> 100 at batch 1, 32 and 256, and
+// a square 1024^3 product; the outer product (sger) at 784x100 and 4096x4096.
+struct DenseShape {
+  size_t batch, in, out;
+};
+const DenseShape kDenseShapes[] = {{1, 784, 100}, {32, 784, 100}, {256, 784, 100}, {1024, 1024, 1024}};
+const std::pair<size_t, size_t> kOuterShapes[] = {{784, 100}, {4096, 4096}};
+
+// The scalar reference is measured only up to this many flops per call: it
+// calls fmaf for every multiply-add, so 1024^3 would take seconds per call.
+const double kScalarMaxFlops = 1e8;
+
+// sg_outer accumulates into A on every call: alpha this small keeps A (uniform
+// in [-1, 1]) from drifting over any number of iterations a benchmark runs.
+const float kOuterAlpha = 1e-7f;
+
+std::string dense_shape_name(const DenseShape &s) {
+  return "b" + std::to_string(s.batch) + "_" + std::to_string(s.in) + "x" + std::to_string(s.out);
+}
+
+double dense_flops(const DenseShape &s) { return 2.0 * double(s.batch) * double(s.in) * double(s.out); }
+
+// The arrays of one shape, shared by every benchmark of that shape: X, W, dY
+// uniform in [-1, 1] (fixed seed), outputs Y, dW, dX zeroed (so mapped).
+struct DenseBuffers {
+  float *X, *W, *dY, *Y, *dW, *dX;
+};
+
+DenseBuffers dense_buffers(const DenseShape &s) {
+  static std::map<std::string, DenseBuffers> cache;
+  std::string key = dense_shape_name(s);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  size_t nx = s.batch * s.in, nw = s.in * s.out, ny = s.batch * s.out;
+  DenseBuffers b;
+  b.X = static_cast<float *>(alloc_pages(nx * sizeof(float)));
+  b.W = static_cast<float *>(alloc_pages(nw * sizeof(float)));
+  b.dY = static_cast<float *>(alloc_pages(ny * sizeof(float)));
+  b.Y = static_cast<float *>(alloc_pages(ny * sizeof(float)));
+  b.dW = static_cast<float *>(alloc_pages(nw * sizeof(float)));
+  b.dX = static_cast<float *>(alloc_pages(nx * sizeof(float)));
+  uint64_t seed = 0x452821e638d01377u ^ (uint64_t(s.batch) << 40) ^ (uint64_t(s.in) << 20) ^ s.out;
+  fill_uniform(b.X, nx, seed, -1.0f, 1.0f);
+  fill_uniform(b.W, nw, seed ^ 0xbe5466cf34e90c6cu, -1.0f, 1.0f);
+  fill_uniform(b.dY, ny, seed ^ 0xc0ac29b7c97c50ddu, -1.0f, 1.0f);
+  cache.emplace(key, b);
+  return b;
+}
+
+struct OuterBuffers {
+  float *x, *y, *A;
+};
+
+OuterBuffers outer_buffers(size_t m, size_t n) {
+  static std::map<std::pair<size_t, size_t>, OuterBuffers> cache;
+  auto it = cache.find({m, n});
+  if (it != cache.end()) return it->second;
+  OuterBuffers b;
+  b.x = static_cast<float *>(alloc_pages(m * sizeof(float)));
+  b.y = static_cast<float *>(alloc_pages(n * sizeof(float)));
+  b.A = static_cast<float *>(alloc_pages(m * n * sizeof(float)));
+  uint64_t seed = 0x3f84d5b5b5470917u ^ (uint64_t(m) << 32) ^ n;
+  fill_uniform(b.x, m, seed, -1.0f, 1.0f);
+  fill_uniform(b.y, n, seed ^ 0x9216d5d98979fb1bu, -1.0f, 1.0f);
+  fill_uniform(b.A, m * n, seed ^ 0xd1310ba698dfb5acu, -1.0f, 1.0f);
+  cache.emplace(std::make_pair(m, n), b);
+  return b;
+}
+
+enum class DenseOp { forward, dW, dX };
+
+// Counters of a flop-bound job: GFLOPs (a rate: 1e9 flops per second),
+// items (multiply-adds for a product, elements of A for the outer product)
+// and bytes (each array read or written counted once: the least traffic).
+void set_flop_counters(benchmark::State &state, double flops, double items, double bytes) {
+  double it = double(state.iterations());
+  state.counters["GFLOPs"] = benchmark::Counter(it * flops / 1e9, benchmark::Counter::kIsRate);
+  state.SetItemsProcessed(int64_t(it * items));
+  state.SetBytesProcessed(int64_t(it * bytes));
+}
+
+void set_dense_counters(benchmark::State &state, const DenseShape &s) {
+  // Each product reads two of X, W, dY/Y-shaped arrays and writes the third.
+  double bytes = 4.0 * (double(s.batch) * s.in + double(s.in) * s.out + double(s.batch) * s.out);
+  set_flop_counters(state, dense_flops(s), dense_flops(s) / 2, bytes);
+}
+
+void set_outer_counters(benchmark::State &state, size_t m, size_t n) {
+  double mn = double(m) * double(n);
+  set_flop_counters(state, 2 * mn, mn, 4.0 * (2 * mn + double(m) + double(n)));
+}
+
+void bm_dense(benchmark::State &state, DenseOp op, sg_isa isa, DenseShape s) {
+  if (!sg_isa_supported(isa)) {
+    state.SkipWithError("ISA not supported by this CPU (or not built)");
+    return;
+  }
+  sg_isa before = sg_active_isa();
+  if (sg_set_isa(isa) != 0) {
+    state.SkipWithError("sg_set_isa failed");
+    return;
+  }
+  DenseBuffers b = dense_buffers(s);
+  auto call = [&]() {
+    switch (op) {
+    case DenseOp::forward: sg_dense_forward(s.batch, s.in, s.out, b.X, b.W, nullptr, b.Y); break;
+    case DenseOp::dW: sg_dense_backward(s.batch, s.in, s.out, b.X, nullptr, b.dY, b.dW, nullptr, nullptr); break;
+    case DenseOp::dX: sg_dense_backward(s.batch, s.in, s.out, nullptr, b.W, b.dY, nullptr, nullptr, b.dX); break;
+    }
+  };
+  call();  // warm-up: caches, TLB
+  for (auto _ : state) {
+    call();
+    benchmark::ClobberMemory();
+  }
+  sg_set_isa(before);
+  set_dense_counters(state, s);
+}
+
+// The same three products as OpenBLAS's cblas_sgemm (row-major), one thread.
+void bm_blas_dense(benchmark::State &state, DenseOp op, DenseShape s) {
+#ifdef SG_BENCH_OPENBLAS
+  DenseBuffers b = dense_buffers(s);
+  auto call = [&]() {
+    switch (op) {
+    case DenseOp::forward: bench_blas_forward(s.batch, s.in, s.out, b.X, b.W, b.Y); break;
+    case DenseOp::dW: bench_blas_dW(s.batch, s.in, s.out, b.X, b.dY, b.dW); break;
+    case DenseOp::dX: bench_blas_dX(s.batch, s.in, s.out, b.W, b.dY, b.dX); break;
+    }
+  };
+  call();  // warm-up: caches, TLB, OpenBLAS's buffers
+  for (auto _ : state) {
+    call();
+    benchmark::ClobberMemory();
+  }
+  set_dense_counters(state, s);
+#else
+  (void)op, (void)s;
+  state.SkipWithError("OpenBLAS not found by configure");
+#endif
+}
+
+void bm_outer(benchmark::State &state, sg_isa isa, size_t m, size_t n) {
+  if (!sg_isa_supported(isa)) {
+    state.SkipWithError("ISA not supported by this CPU (or not built)");
+    return;
+  }
+  sg_isa before = sg_active_isa();
+  if (sg_set_isa(isa) != 0) {
+    state.SkipWithError("sg_set_isa failed");
+    return;
+  }
+  OuterBuffers b = outer_buffers(m, n);
+  sg_outer(m, n, kOuterAlpha, b.x, b.y, b.A, n);  // warm-up
+  for (auto _ : state) {
+    sg_outer(m, n, kOuterAlpha, b.x, b.y, b.A, n);
+    benchmark::ClobberMemory();
+  }
+  sg_set_isa(before);
+  set_outer_counters(state, m, n);
+}
+
+void bm_blas_sger(benchmark::State &state, size_t m, size_t n) {
+#ifdef SG_BENCH_OPENBLAS
+  OuterBuffers b = outer_buffers(m, n);
+  bench_blas_sger(m, n, kOuterAlpha, b.x, b.y, b.A, n);  // warm-up
+  for (auto _ : state) {
+    bench_blas_sger(m, n, kOuterAlpha, b.x, b.y, b.A, n);
+    benchmark::ClobberMemory();
+  }
+  set_outer_counters(state, m, n);
+#else
+  (void)m, (void)n;
+  state.SkipWithError("OpenBLAS not found by configure");
+#endif
+}
+
+// The core's FMA throughput: independent vfmadd231ps chains in asm
+// (bench/x86_avx512.c, bench/x86_avx2.c). GFLOPs counts 2 flops per lane.
+void bm_fma_peak(benchmark::State &state, sg_isa isa) {
+  const uint64_t reps = 4096;
+  void (*probe)(uint64_t) = nullptr;
+  int lanes = 0, chains = 0;
+#if SG_HAVE_AVX512
+  if (isa == SG_ISA_AVX512) probe = bench_fma_zmm, lanes = 16, chains = BENCH_FMA_ZMM_CHAINS;
+#endif
+#if SG_HAVE_AVX2
+  if (isa == SG_ISA_AVX2) probe = bench_fma_ymm, lanes = 8, chains = BENCH_FMA_YMM_CHAINS;
+#endif
+  if (!probe || !sg_isa_supported(isa)) {
+    state.SkipWithError("ISA not supported by this CPU (or not built)");
+    return;
+  }
+  probe(reps);  // warm-up: wakes the wide units (and any licence change) before timing
+  for (auto _ : state) probe(reps);
+  double fmas = double(state.iterations()) * double(reps) * chains;
+  state.counters["GFLOPs"] = benchmark::Counter(fmas * lanes * 2 / 1e9, benchmark::Counter::kIsRate);
+  state.counters["fmas_per_second"] = benchmark::Counter(fmas, benchmark::Counter::kIsRate);
+}
+
 // ---- probes: what bounds the kernels ------------------------------------------
 
 // The bandwidth roof for a kernel that writes with streaming stores.
@@ -395,6 +601,13 @@ std::vector<sg_isa> isas_of_this_arch() {
   return v;
 }
 
+// The clock probe, registered once even when several sets ask for it.
+void register_cpu_clock() {
+  static bool done = false;
+  if (!done) benchmark::RegisterBenchmark("cpu_clock/add_chain", bm_cpu_clock);
+  done = true;
+}
+
 void register_sigmoid_set() {
   auto sizes = [](benchmark::internal::Benchmark *b) { b->Arg(kSmall)->Arg(kLarge); };
   for (sg_isa isa : isas_of_this_arch())
@@ -420,7 +633,7 @@ void register_sigmoid_set() {
   benchmark::RegisterBenchmark("divps_throughput/avx512", bm_divps, SG_ISA_AVX512);
   benchmark::RegisterBenchmark("divps_throughput/avx2", bm_divps, SG_ISA_AVX2);
 #endif
-  benchmark::RegisterBenchmark("cpu_clock/add_chain", bm_cpu_clock);
+  register_cpu_clock();
 }
 
 void register_softmax_set() {
@@ -440,7 +653,36 @@ void register_softmax_set() {
   }
 }
 
-const char *const kSets[] = {"sigmoid", "softmax"};
+void register_dense_set() {
+#ifdef SG_BENCH_X86
+  benchmark::RegisterBenchmark("fma_peak/avx512", bm_fma_peak, SG_ISA_AVX512);
+  benchmark::RegisterBenchmark("fma_peak/avx2", bm_fma_peak, SG_ISA_AVX2);
+#endif
+  register_cpu_clock();
+  const std::pair<DenseOp, const char *> ops[] = {
+      {DenseOp::forward, "forward"}, {DenseOp::dW, "dW"}, {DenseOp::dX, "dX"}};
+  for (auto op : ops)
+    for (const DenseShape &s : kDenseShapes) {
+      std::string sn = dense_shape_name(s);
+      for (sg_isa isa : isas_of_this_arch())
+        if (isa != SG_ISA_SCALAR || dense_flops(s) <= kScalarMaxFlops)
+          benchmark::RegisterBenchmark((std::string("dense_") + op.second + "/" + sg_isa_name(isa) + "/" + sn).c_str(),
+                                       bm_dense, op.first, isa, s);
+      benchmark::RegisterBenchmark((std::string("openblas_") + op.second + "/" + sn).c_str(), bm_blas_dense,
+                                   op.first, s);
+    }
+  for (auto shape : kOuterShapes) {
+    size_t m = shape.first, n = shape.second;
+    std::string sn = shape_name(m, n);
+    for (sg_isa isa : isas_of_this_arch())
+      if (isa != SG_ISA_SCALAR || 2.0 * double(m) * double(n) <= kScalarMaxFlops)
+        benchmark::RegisterBenchmark((std::string("outer/") + sg_isa_name(isa) + "/" + sn).c_str(), bm_outer, isa, m,
+                                     n);
+    benchmark::RegisterBenchmark(("openblas_sger/" + sn).c_str(), bm_blas_sger, m, n);
+  }
+}
+
+const char *const kSets[] = {"sigmoid", "softmax", "dense"};
 
 // ---- context -------------------------------------------------------------------------
 
@@ -499,6 +741,14 @@ void add_context(const std::string &set) {
 #ifdef SG_BENCH_SLEEF
   peers += " sleef";
 #endif
+#ifdef SG_BENCH_OPENBLAS
+  peers += " openblas";
+  AddCustomContext("openblas_config", bench_blas_config());
+  AddCustomContext("openblas_corename", bench_blas_corename());
+  AddCustomContext("openblas_threads", std::to_string(bench_blas_threads()));
+  const char *obt = std::getenv("OPENBLAS_NUM_THREADS");
+  AddCustomContext("OPENBLAS_NUM_THREADS", obt ? obt : "(unset)");
+#endif
   AddCustomContext("peers", peers);
   AddCustomContext("bench_set", set);
 }
@@ -509,6 +759,7 @@ void add_context(const std::string &set) {
 // sigmoid: the best simdgrad ISA against XNNPACK at 4096 and against memcpy at
 // 2^24, and the divider bound. softmax: the best ISA against XNNPACK's softmax
 // at each shape, against memcpy at 64x32768, and the passes over memory.
+// dense: GFLOP/s per ISA against OpenBLAS and the FMA peak, per product and shape.
 // Uses each benchmark's median when repetitions give one, else its runs' median.
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -516,7 +767,8 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   void ReportRuns(const std::vector<Run> &runs) override {
     for (const Run &r : runs) {
-      const char *key = r.counters.count("GHz")                ? "GHz"
+      const char *key = r.counters.count("GFLOPs")             ? "GFLOPs"
+                        : r.counters.count("GHz")              ? "GHz"
                         : r.counters.count("calls_per_second") ? "calls_per_second"
                                                                : "items_per_second";
       auto rate = r.counters.find(key);
@@ -541,6 +793,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
         ran("softmax_backward/"))
       softmax_summary(out);
+    if (ran("dense_") || ran("openblas_") || ran("outer/") || ran("fma_peak/")) dense_summary(out, ghz);
   }
 
  private:
@@ -649,6 +902,67 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                  shape_name(kSoftmaxShapes[1].first, kSoftmaxShapes[1].second).c_str(), big.c_str());
   }
 
+  // One line per product and shape: GFLOP/s of each ISA, OpenBLAS, the best
+  // ISA over OpenBLAS, and both as a fraction of the core's FMA peak (the
+  // faster of fma_peak/avx512 and fma_peak/avx2), with the issue's target.
+  void dense_summary(std::FILE *out, double ghz) const {
+    double peak = 0;
+    std::fprintf(out, "  dense set (GFLOP/s = 1e9 flops/s; 2*batch*in*out flops per product, 2*m*n per outer product):\n");
+    for (const char *p : {"avx512", "avx2"}) {
+      double v = get(std::string("fma_peak/") + p);
+      if (!(v > 0)) continue;
+      peak = std::max(peak, v);
+      std::fprintf(out, "    FMA peak (%s): %.1f GFLOP/s", p, v);
+      if (ghz > 0) std::fprintf(out, " = %.1f flops/cycle at %.2f GHz", v / ghz, ghz);
+      std::fprintf(out, "\n");
+    }
+    std::fprintf(out, "    %-8s %-16s", "kernel", "shape");
+    for (sg_isa isa : isas_of_this_arch()) std::fprintf(out, " %7s", sg_isa_name(isa));
+    std::fprintf(out, " %8s %9s %7s %7s  %s\n", "openblas", "best/blas", "%peak", "blas%pk", "target");
+    auto row = [&](const std::string &kernel, const std::string &label, const std::string &peer,
+                   const std::string &sn, double target) {
+      std::string line, isa;
+      char buf[64];
+      bool any = false;
+      for (sg_isa i : isas_of_this_arch()) {
+        double v = get(kernel + "/" + sg_isa_name(i) + "/" + sn);
+        any = any || v > 0;
+        if (v > 0)
+          std::snprintf(buf, sizeof buf, " %7.2f", v);
+        else
+          std::snprintf(buf, sizeof buf, " %7s", "-");
+        line += buf;
+      }
+      double best = best_of(kernel, sn, &isa), blas = get(peer + "/" + sn);
+      if (!any && !(blas > 0)) return;
+      std::fprintf(out, "    %-8s %-16s%s", label.c_str(), sn.c_str(), line.c_str());
+      if (blas > 0) std::fprintf(out, " %8.2f", blas);
+      else std::fprintf(out, " %8s", "-");
+      if (best > 0 && blas > 0) std::fprintf(out, " %8.3fx", best / blas);
+      else std::fprintf(out, " %9s", "-");
+      if (best > 0 && peak > 0) std::fprintf(out, " %6.1f%%", 100 * best / peak);
+      else std::fprintf(out, " %7s", "-");
+      if (blas > 0 && peak > 0) std::fprintf(out, " %6.1f%%", 100 * blas / peak);
+      else std::fprintf(out, " %7s", "-");
+      if (target > 0) {
+        std::fprintf(out, "  >= %.2fx", target);
+        if (best > 0 && blas > 0) std::fprintf(out, " %s", best / blas >= target ? "met" : "MISSED");
+      }
+      std::fprintf(out, "\n");
+    };
+    // Targets of issue 5: >= 1.0x OpenBLAS at the MLP layer (batch 256),
+    // >= 0.85x at 1024^3, >= 1.0x for sger; batch 1 and 32 are for reference.
+    auto target_of = [](const DenseShape &s) {
+      return s.batch == 256 && s.in == 784 && s.out == 100 ? 1.0 : s.batch == 1024 ? 0.85 : 0.0;
+    };
+    for (const char *op : {"forward", "dW", "dX"})
+      for (const DenseShape &s : kDenseShapes)
+        row(std::string("dense_") + op, op, std::string("openblas_") + op, dense_shape_name(s), target_of(s));
+    for (auto shape : kOuterShapes)
+      row("outer", "outer", "openblas_sger", shape_name(shape.first, shape.second), 1.0);
+    std::fprintf(out, "    (%%peak: the best ISA's GFLOP/s over the FMA peak; blas%%pk: OpenBLAS's, single-threaded)\n");
+  }
+
   bool ran(const std::string &prefix) const {
     for (auto &m : median_)
       if (m.first.compare(0, prefix.size(), prefix) == 0) return true;
@@ -699,13 +1013,13 @@ int main(int argc, char **argv) {
       bool known = set == "all";
       for (const char *k : kSets) known = known || set == k;
       if (!known) {
-        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (sigmoid, softmax or all)\n", set.c_str());
+        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (sigmoid, softmax, dense or all)\n", set.c_str());
         return 2;
       }
       continue;
     }
     if (std::strcmp(a, "--help") == 0)
-      std::printf("simdgrad_bench [--set=sigmoid|softmax|all] [--cpu-id] [--context=KEY=VALUE]...\n"
+      std::printf("simdgrad_bench [--set=sigmoid|softmax|dense|all] [--cpu-id] [--context=KEY=VALUE]...\n"
                   "               [Google Benchmark options]\n\n");
     if (std::strncmp(a, "--benchmark_format=", 19) == 0) console = std::strcmp(a + 19, "console") == 0;
     argv[kept++] = argv[i];
@@ -713,11 +1027,15 @@ int main(int argc, char **argv) {
   argc = kept;
   argv[argc] = nullptr;
 
+#ifdef SG_BENCH_OPENBLAS
+  bench_blas_single_thread();  // the issue's comparison is single-threaded (make bench also sets OPENBLAS_NUM_THREADS=1)
+#endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   add_context(set);
   if (set == "all" || set == "sigmoid") register_sigmoid_set();
   if (set == "all" || set == "softmax") register_softmax_set();
+  if (set == "all" || set == "dense") register_dense_set();
   if (console) {
     SummaryReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
                                                    : benchmark::ConsoleReporter::OO_None);

@@ -46,3 +46,29 @@ float bench_divps_ymm(uint64_t reps) {
   h = _mm_add_ss(h, _mm_movehdup_ps(h));
   return _mm_cvtss_f32(h);
 }
+
+/* The core's FMA peak with ymm: BENCH_FMA_YMM_CHAINS (12) independent
+ * accumulators ymm0..ymm11, one vfmadd231ps ymm each per rep; the two
+ * operands sit in ymm12..ymm15 (the only vector registers left). See
+ * x86_avx512.c. 16 flops per instruction. */
+#define FMA_YMM(k) "vfmadd231ps %[b], %[c], %%ymm" #k "\n\t"
+
+void bench_fma_ymm(uint64_t reps) {
+  if (!reps) return;
+  __m256 b = _mm256_set1_ps(0x1p-10f), c = _mm256_set1_ps(0x1p-10f);
+  __asm__ volatile("vxorps %%ymm0, %%ymm0, %%ymm0\n\t"
+                   "vmovaps %%ymm0, %%ymm1\n\tvmovaps %%ymm0, %%ymm2\n\tvmovaps %%ymm0, %%ymm3\n\t"
+                   "vmovaps %%ymm0, %%ymm4\n\tvmovaps %%ymm0, %%ymm5\n\tvmovaps %%ymm0, %%ymm6\n\t"
+                   "vmovaps %%ymm0, %%ymm7\n\tvmovaps %%ymm0, %%ymm8\n\tvmovaps %%ymm0, %%ymm9\n\t"
+                   "vmovaps %%ymm0, %%ymm10\n\tvmovaps %%ymm0, %%ymm11\n\t"
+                   ".p2align 5\n"
+                   "1:\n\t"
+                   FMA_YMM(0) FMA_YMM(1) FMA_YMM(2) FMA_YMM(3) FMA_YMM(4) FMA_YMM(5)
+                   FMA_YMM(6) FMA_YMM(7) FMA_YMM(8) FMA_YMM(9) FMA_YMM(10) FMA_YMM(11)
+                   "dec %[r]\n\t"
+                   "jnz 1b"
+                   : [r] "+r"(reps)
+                   : [b] "x"(b), [c] "x"(c)
+                   : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+                     "xmm11", "cc", "memory");
+}

@@ -60,3 +60,33 @@ float bench_divps_zmm(uint64_t reps) {
   for (int k = 0; k < BENCH_DIVS_PER_REP; k++) s = _mm512_add_ps(s, a[k]);
   return _mm512_reduce_add_ps(s);
 }
+
+/* The core's FMA peak: BENCH_FMA_ZMM_CHAINS (16) independent accumulators
+ * zmm0..zmm15, each taking one vfmadd231ps zmm per rep with the same two
+ * operands (in zmm16..zmm31, as the compiler picks). Written in asm so the
+ * compiler can neither shorten nor reorder the chains; 16 chains cover the
+ * FMA latency x pipes of any current core. 32 flops per instruction. The
+ * accumulators start at 0 and grow by 2^-20 per rep until rounding stops
+ * them (at 16): never an overflow or a subnormal, whatever the rep count. */
+#define FMA_ZMM(k) "vfmadd231ps %[b], %[c], %%zmm" #k "\n\t"
+
+void bench_fma_zmm(uint64_t reps) {
+  if (!reps) return;
+  __m512 b = _mm512_set1_ps(0x1p-10f), c = _mm512_set1_ps(0x1p-10f);
+  __asm__ volatile("vpxord %%zmm0, %%zmm0, %%zmm0\n\t"
+                   "vmovaps %%zmm0, %%zmm1\n\tvmovaps %%zmm0, %%zmm2\n\tvmovaps %%zmm0, %%zmm3\n\t"
+                   "vmovaps %%zmm0, %%zmm4\n\tvmovaps %%zmm0, %%zmm5\n\tvmovaps %%zmm0, %%zmm6\n\t"
+                   "vmovaps %%zmm0, %%zmm7\n\tvmovaps %%zmm0, %%zmm8\n\tvmovaps %%zmm0, %%zmm9\n\t"
+                   "vmovaps %%zmm0, %%zmm10\n\tvmovaps %%zmm0, %%zmm11\n\tvmovaps %%zmm0, %%zmm12\n\t"
+                   "vmovaps %%zmm0, %%zmm13\n\tvmovaps %%zmm0, %%zmm14\n\tvmovaps %%zmm0, %%zmm15\n\t"
+                   ".p2align 5\n"
+                   "1:\n\t"
+                   FMA_ZMM(0) FMA_ZMM(1) FMA_ZMM(2) FMA_ZMM(3) FMA_ZMM(4) FMA_ZMM(5) FMA_ZMM(6) FMA_ZMM(7)
+                   FMA_ZMM(8) FMA_ZMM(9) FMA_ZMM(10) FMA_ZMM(11) FMA_ZMM(12) FMA_ZMM(13) FMA_ZMM(14) FMA_ZMM(15)
+                   "dec %[r]\n\t"
+                   "jnz 1b"
+                   : [r] "+r"(reps)
+                   : [b] "v"(b), [c] "v"(c)
+                   : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
+                     "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+}

@@ -146,6 +146,25 @@ void bm_memcpy(benchmark::State &state) {
 
 void bm_libm_sigmoid(benchmark::State &state) { run_elementwise(state, bench_libm_sigmoid); }
 
+#ifdef SG_BENCH_XNNPACK
+// Times an XNNPACK operator that create and setup left in op (err: their
+// error, if any), after one warm-up run; false when it could not run.
+bool run_xnn(benchmark::State &state, void *op, const char *err) {
+  if (!err) err = bench_xnn_run(op);
+  if (err) {
+    bench_xnn_delete(op);
+    state.SkipWithError(err);
+    return false;
+  }
+  for (auto _ : state) {
+    bench_xnn_run(op);
+    benchmark::ClobberMemory();
+  }
+  bench_xnn_delete(op);
+  return true;
+}
+#endif
+
 // XNNPACK's sigmoid operator on a batch x channels matrix, no thread pool.
 // width 0: one row of n channels; otherwise rows of `width` channels.
 void bm_xnnpack_sigmoid(benchmark::State &state, size_t width) {
@@ -157,17 +176,7 @@ void bm_xnnpack_sigmoid(benchmark::State &state, size_t width) {
   const char *err = bench_xnn_init();
   if (!err) err = bench_xnn_sigmoid_create(channels, &op);
   if (!err) err = bench_xnn_sigmoid_setup(op, batch, b.x, b.y);
-  if (!err) err = bench_xnn_run(op);
-  if (err) {
-    bench_xnn_delete(op);
-    state.SkipWithError(err);
-    return;
-  }
-  for (auto _ : state) {
-    bench_xnn_run(op);
-    benchmark::ClobberMemory();
-  }
-  bench_xnn_delete(op);
+  if (!run_xnn(state, op, err)) return;
   set_elementwise_counters(state, n);
 #else
   (void)width;
@@ -287,17 +296,7 @@ void bm_xnnpack_softmax(benchmark::State &state, size_t rows, size_t cols) {
   const char *err = bench_xnn_init();
   if (!err) err = bench_xnn_softmax_create(cols, &op);
   if (!err) err = bench_xnn_softmax_setup(op, rows, b.x, b.y);
-  if (!err) err = bench_xnn_run(op);  // warm-up
-  if (err) {
-    bench_xnn_delete(op);
-    state.SkipWithError(err);
-    return;
-  }
-  for (auto _ : state) {
-    bench_xnn_run(op);
-    benchmark::ClobberMemory();
-  }
-  bench_xnn_delete(op);
+  if (!run_xnn(state, op, err)) return;
   set_row_counters(state, rows * cols, 8);
 #else
   (void)rows, (void)cols;

@@ -122,18 +122,20 @@ void run_elementwise(benchmark::State &state, F &&f) {
   set_elementwise_counters(state, n);
 }
 
+// Forces isa for one benchmark (before: the ISA to restore afterwards); false,
+// with the benchmark marked skipped, when this CPU or build cannot run it.
+bool force_isa(benchmark::State &state, sg_isa isa, sg_isa *before) {
+  *before = sg_active_isa();
+  if (sg_isa_supported(isa) && sg_set_isa(isa) == 0) return true;
+  state.SkipWithError("ISA not supported by this CPU (or not built)");
+  return false;
+}
+
 // ---- simdgrad ------------------------------------------------------------------
 
 void bm_sigmoid(benchmark::State &state, sg_isa isa) {
-  if (!sg_isa_supported(isa)) {
-    state.SkipWithError("ISA not supported by this CPU (or not built)");
-    return;
-  }
-  sg_isa before = sg_active_isa();
-  if (sg_set_isa(isa) != 0) {
-    state.SkipWithError("sg_set_isa failed");
-    return;
-  }
+  sg_isa before;
+  if (!force_isa(state, isa, &before)) return;
   run_elementwise(state, [](size_t n, const float *x, float *y) { sg_sigmoid(n, x, y); });
   sg_set_isa(before);
 }
@@ -259,15 +261,8 @@ void set_row_counters(benchmark::State &state, size_t n, int64_t bytes_per_eleme
 }
 
 void bm_row_kernel(benchmark::State &state, RowKernel k, sg_isa isa, size_t rows, size_t cols) {
-  if (!sg_isa_supported(isa)) {
-    state.SkipWithError("ISA not supported by this CPU (or not built)");
-    return;
-  }
-  sg_isa before = sg_active_isa();
-  if (sg_set_isa(isa) != 0) {
-    state.SkipWithError("sg_set_isa failed");
-    return;
-  }
+  sg_isa before;
+  if (!force_isa(state, isa, &before)) return;
   SoftmaxBuffers b = softmax_buffers(rows, cols);
   auto call = [&]() {
     switch (k) {
@@ -411,15 +406,8 @@ void set_outer_counters(benchmark::State &state, size_t m, size_t n) {
 }
 
 void bm_dense(benchmark::State &state, DenseOp op, sg_isa isa, DenseShape s) {
-  if (!sg_isa_supported(isa)) {
-    state.SkipWithError("ISA not supported by this CPU (or not built)");
-    return;
-  }
-  sg_isa before = sg_active_isa();
-  if (sg_set_isa(isa) != 0) {
-    state.SkipWithError("sg_set_isa failed");
-    return;
-  }
+  sg_isa before;
+  if (!force_isa(state, isa, &before)) return;
   DenseBuffers b = dense_buffers(s);
   auto call = [&]() {
     switch (op) {
@@ -461,15 +449,8 @@ void bm_blas_dense(benchmark::State &state, DenseOp op, DenseShape s) {
 }
 
 void bm_outer(benchmark::State &state, sg_isa isa, size_t m, size_t n) {
-  if (!sg_isa_supported(isa)) {
-    state.SkipWithError("ISA not supported by this CPU (or not built)");
-    return;
-  }
-  sg_isa before = sg_active_isa();
-  if (sg_set_isa(isa) != 0) {
-    state.SkipWithError("sg_set_isa failed");
-    return;
-  }
+  sg_isa before;
+  if (!force_isa(state, isa, &before)) return;
   OuterBuffers b = outer_buffers(m, n);
   sg_outer(m, n, kOuterAlpha, b.x, b.y, b.A, n);  // warm-up
   for (auto _ : state) {

@@ -62,13 +62,29 @@ static inline float sg_exp_reduce(float t, struct sg_exp_parts *e, float *nf) {
   return fmaf(-*nf, SG_LN2_HI, t);
 }
 
-/* e^r = hi + lo for the reduced r: 1 + (r + r^2 g(r)), split by Fast2Sum. */
-static inline void sg_exp_poly(float r, struct sg_exp_parts *e) {
+/* g(r) ~ (e^r - 1 - r) / r^2 (math_consts.h), by Horner. */
+static inline float sg_exp_g(float r) {
   float g = fmaf(SG_EXP_C5, r, SG_EXP_C4);
   g = fmaf(g, r, SG_EXP_C3);
   g = fmaf(g, r, SG_EXP_C2);
   g = fmaf(g, r, SG_EXP_C1);
-  g = fmaf(g, r, SG_EXP_C0);
+  return fmaf(g, r, SG_EXP_C0);
+}
+
+/* g(r) by Estrin's scheme: (c0 + c1 r) + r^2 ((c2 + c3 r) + r^2 (c4 + c5 r)),
+ * three dependent steps instead of five, for kernels whose speed is the
+ * length of their dependency chain. Rounds differently from sg_exp_g, with
+ * a similar bound (every term after c0 is < 2^-4 of it). r2 = r * r. */
+static inline float sg_exp_g_estrin(float r, float r2) {
+  float a = fmaf(SG_EXP_C1, r, SG_EXP_C0);
+  float b = fmaf(SG_EXP_C3, r, SG_EXP_C2);
+  float c = fmaf(SG_EXP_C5, r, SG_EXP_C4);
+  return fmaf(fmaf(c, r2, b), r2, a);
+}
+
+/* e^r = hi + lo for the reduced r: 1 + (r + r^2 g(r)), split by Fast2Sum. */
+static inline void sg_exp_poly(float r, struct sg_exp_parts *e) {
+  float g = sg_exp_g(r);
   float tail = fmaf(r * r, g, r);
   e->hi = 1.0f + tail;
   e->lo = (1.0f - e->hi) + tail;
@@ -92,6 +108,25 @@ static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
   float nf, r = sg_exp_reduce(t, &e, &nf);
   sg_exp_poly(r + fmaf(-nf, SG_LN2_LO, tl), &e);
   return e;
+}
+
+/* e^(t + tl) 2^64 for t in [SG_SIGMOID_TMIN, 0], tl as in sg_exp_parts2, as
+ * p 2^(n + 64) + *lo: 2^(n + 64) >= 2^-95 is a normal power of two, so both
+ * scale exactly. p = 1 + tail, tail = e^r - 1 = r + r^2 g(r), the reduced
+ * argument kept as r_hi + rl (r_hi exact) so its rounding does not reach
+ * tail: tail = r_hi + (r^2 g + rl), one rounding of 2^-26 relative; *lo is
+ * the exact error of 1 + tail (Fast2Sum, |tail| < 1). For the softmax, which
+ * stores p 2^(n + 64) as its term and sums both parts. */
+static inline float sg_exp_scaled64(float t, float tl, float *lo) {
+  struct sg_exp_parts e;
+  float nf, r_hi = sg_exp_reduce(t, &e, &nf);
+  float rl = fmaf(-nf, SG_LN2_LO, tl);
+  float r = r_hi + rl, r2 = r * r;
+  float tail = fmaf(r2, sg_exp_g_estrin(r, r2), rl) + r_hi;
+  float p = 1.0f + tail;
+  float scale = sg_pow2i(e.n + 64);
+  *lo = ((1.0f - p) + tail) * scale;
+  return p * scale;
 }
 
 #endif

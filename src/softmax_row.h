@@ -1,10 +1,11 @@
 /* The per-row part of the softmax family, shared as it is by the scalar
  * reference (src/softmax.c) and every ISA (simd/common/softmax.h): the fixed
- * combining trees over the 16 partial accumulators, and the row constants
- * (log S, 1 - p) computed in double. It runs once per row in scalar code, so
- * every ISA executes literally the same IEEE operations (all files are
- * compiled with -ffp-contract=off; double arithmetic is as reproducible as
- * float). See src/softmax.c for the whole algorithm. */
+ * combining tree over the 16 partial sums (each layer's v_dtree16 is its
+ * twin), and the row constants (log S, 1 - p) computed in double. The
+ * per-row code is the same scalar code in every ISA, so it executes literally
+ * the same IEEE operations (all files are compiled with -ffp-contract=off;
+ * double arithmetic is as reproducible as float). See src/softmax.c for the
+ * whole algorithm. */
 #ifndef SG_SOFTMAX_ROW_H
 #define SG_SOFTMAX_ROW_H
 
@@ -16,33 +17,15 @@
 
 #include "math_consts.h"
 
-#define SG_SM_PARTS 16 /* partial accumulators: element i of a row goes to i % 16 */
-#define SG_SM_BLOCK 4  /* steps of 16 elements per block of the online max */
-/* Terms e^t with t < -80 (< 2^-115, against a sum >= 1) count as 0 in the sum
- * pass; so n >= -116 and one power-of-two multiply scales exactly. */
-#define SG_SM_TSUM_MIN -80.0f
-/* The outputs: e^t for t < -110 is below half the least subnormal (as in the
- * sigmoid), and n stays in the range of the two-step ldexp. */
-#define SG_SM_TOUT_MIN SG_SIGMOID_TMIN
+#define SG_SM_PARTS 16 /* partial sums: element i of a row goes to i % 16 */
+/* e^t for t < -110 is below half the least subnormal (as in the sigmoid), so
+ * such terms are 0 (the output rounds to 0 against S >= 1, and the sum
+ * cannot see them); it also keeps n >= -159 for sg_exp_scaled64. */
+#define SG_SM_TMIN SG_SIGMOID_TMIN
 
-/* The row maximum by the fixed tree: p[j] = max(p[j], p[j+w]) for w = 8, 4,
- * 2, 1, each max the select "a < b ? b : a" (no NaN reaches it). */
-static inline float sg_sm_tree_max(const float *m) {
-  float p[SG_SM_PARTS];
-  memcpy(p, m, sizeof p);
-  for (int w = SG_SM_PARTS / 2; w >= 1; w /= 2)
-    for (int j = 0; j < w; j++) p[j] = p[j] < p[j + w] ? p[j + w] : p[j];
-  return p[0];
-}
-
-/* The row sum from the partials (s[j] + c[j]) * (fh[j] + fl[j]) in double,
- * by the fixed tree (w = 8, 4, 2, 1). fh/fl may be NULL (factor 1). */
-static inline double sg_sm_tree_sum(const float *s, const float *c, const float *fh, const float *fl) {
-  double p[SG_SM_PARTS];
-  for (int j = 0; j < SG_SM_PARTS; j++) {
-    p[j] = (double)s[j] + (double)c[j];
-    if (fh) p[j] *= (double)fh[j] + (double)fl[j];
-  }
+/* The row sum from its 16 partial sums by the fixed tree p[j] += p[j + w],
+ * w = 8, 4, 2, 1 (in place). */
+static inline double sg_sm_tree_sum(double *p) {
   for (int w = SG_SM_PARTS / 2; w >= 1; w /= 2)
     for (int j = 0; j < w; j++) p[j] += p[j + w];
   return p[0];
@@ -100,5 +83,20 @@ static inline double sg_expm1_d(double z) {
   double two_k = ldexp(1.0, k);
   return (two_k - 1.0) + two_k * em1;
 }
+
+/* The outputs e_i / (S' k) (k = 1, or rows for the xent delta) are formed
+ * 2^64 above themselves, as e_i Ih + e_i Il with Ih + Il = 2^64 / (S' k),
+ * then scaled by 2^-64: so e_i Il, the output's last 2^-24, stays normal for
+ * every output that is not 0 (unscaled, it would go subnormal, and lose its
+ * bits, below 2^-102). The scaling is exact unless the output is subnormal,
+ * where it is the one rounding on the absolute grid of 2^-149. */
+#define SG_SM_OUT_SCALE 0x1p-64f
+static inline void sg_sm_inverse(double S64, double k, float *hi, float *lo) {
+  sg_split_d(0x1p64 / (S64 * k), hi, lo);
+}
+
+/* log S from S' = S 2^64 (the scaled sum of the exp pass): the scaling is
+ * exact in double, so log S keeps its relative accuracy near S = 1. */
+static inline double sg_sm_log_sum(double S64) { return sg_log_d(ldexp(S64, -64)); }
 
 #endif

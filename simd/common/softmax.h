@@ -1,10 +1,10 @@
 /* The softmax family, written once for every ISA: the vector twin of
  * src/softmax.c (see there for the algorithm and its error budget), lane for
- * lane. The 16 partial accumulators of a row are SG_SM_NV = 16 / SG_VL
- * vectors (NEON 4, AVX2 2, AVX-512 one zmm: simd/x86/avx512/vec16.h); the
- * per-row combination is the shared scalar code of src/softmax_row.h. An
- * ISA's softmax.c includes its layer, then this, then names the kernels with
- * SG_DEFINE_SOFTMAX. */
+ * lane. The 16 partial sums of a row are SG_SM_NV = 16 / SG_VL vectors
+ * (NEON 4, AVX2 2, AVX-512 one zmm: simd/x86/avx512/vec16.h), combined by the
+ * layer's v_dtree16 (the twin of sg_sm_tree_sum); the row constants are the
+ * shared scalar code of src/softmax_row.h. An ISA's softmax.c includes its
+ * layer, then this, then names the kernels with SG_DEFINE_SOFTMAX. */
 #ifndef SG_SOFTMAX_BODY_H
 #define SG_SOFTMAX_BODY_H
 
@@ -18,6 +18,12 @@
 #error "softmax.h needs a layer of 4, 8 or 16 lanes"
 #endif
 #define SG_SM_NV (SG_SM_PARTS / SG_VL)
+/* Software-pipeline the exp pass (see v_exp_scaled64_reduce) where the
+ * layer has registers for it: AVX-512's 32 zmm with one vector per step.
+ * AVX2's 16 ymm spill (measured: half the speed); NEON is not measured. */
+#ifndef SG_SM_PIPELINE
+#define SG_SM_PIPELINE (SG_VL == 16)
+#endif
 
 /* Lanes [off, off + SG_VL) of a row of n elements; lanes past the end are fill. */
 SG_INLINE vf sm_load(const float *x, size_t off, size_t n, float fill) {
@@ -26,109 +32,114 @@ SG_INLINE vf sm_load(const float *x, size_t off, size_t n, float fill) {
   return v_load_n_or(x + off, n - off, v_set(fill));
 }
 
-/* e^(a - b) for a <= b as fh + fl (0 when a - b < -80): see factor(). */
-SG_INLINE void sm_factor(vf a, vf b, vf *fh, vf *fl) {
-  vf t = v_sub(a, b);
-  vf bb = v_sub(t, a);
-  vf tl = v_sub(v_sub(a, v_sub(t, bb)), v_add(b, bb));
-  vm under = v_lt(t, v_set(SG_SM_TSUM_MIN));
-  t = v_select(under, v_set(SG_SM_TSUM_MIN), t);
-  vf hi, lo;
-  vi n;
-  v_exp_parts2(t, tl, &hi, &lo, &n);
-  vf sc = v_pow2i(n), zero = v_set(0.0f);
-  *fh = v_select(under, zero, v_mul(hi, sc));
-  *fl = v_select(under, zero, v_mul(lo, sc));
+/* The first k <= SG_VL lanes to p. */
+SG_INLINE void sm_store(float *p, size_t k, vf a) {
+  if (k >= SG_VL) v_store(p, a);
+  else v_store_n(p, k, a);
 }
 
-/* One block of one vector of partials: see block(). */
-SG_INLINE void sm_block(vf *m, vf *s, vf *c, const vf *xs, int K, int first) {
-  vf bm = *m, fh, fl;
-  for (int k = 0; k < K; k++) bm = v_select(v_lt(bm, xs[k]), xs[k], bm);
-  if (!first) {
-    sm_factor(*m, bm, &fh, &fl);
-    vf p = v_mul(*s, fh);
-    vf pe = v_fms(*s, fh, p);
-    vf cc = v_fma(*c, fh, pe);
-    *c = v_fma(*s, fl, cc);
-    *s = p;
-  }
-  *m = bm;
-  for (int k = 0; k < K; k++) {
-    sm_factor(xs[k], bm, &fh, &fl);
-    vf q = v_add(*s, fh);
-    vf z = v_sub(q, *s);
-    vf qe = v_add(v_sub(*s, v_sub(q, z)), v_sub(fh, z));
-    *c = v_add(*c, fl);
-    *c = v_add(*c, qe);
-    *s = q;
-  }
+/* Pass 1, the row max: any order will do (see src/softmax.c), so four
+ * accumulators take the max latency off the critical path (pass 2 waits for
+ * this whole pass: measured, two cost 13% of a 1000-element row). */
+SG_INLINE float sm_row_max(size_t cols, const float *x) {
+  vf m[4];
+  for (int k = 0; k < 4; k++) m[k] = v_set(-INFINITY);
+  size_t i = 0;
+  for (; i + 4 * SG_VL <= cols; i += 4 * SG_VL)
+    for (int k = 0; k < 4; k++) m[k] = v_max(m[k], v_load(x + i + k * SG_VL));
+  for (int k = 0; i < cols; i += SG_VL, k++) m[k] = v_max(m[k], sm_load(x, i, cols, -INFINITY));
+  return v_hmax(v_max(v_max(m[0], m[1]), v_max(m[2], m[3])));
 }
 
-/* The row's max M and sum S = sum e^(x - M) (double): see row_sum(). */
-SG_INLINE double sm_row_sum(size_t cols, const float *x, float *M) {
-  vf m[SG_SM_NV], s[SG_SM_NV], c[SG_SM_NV];
-  for (int v = 0; v < SG_SM_NV; v++) m[v] = v_set(-FLT_MAX), s[v] = c[v] = v_set(0.0f);
-  const size_t step = SG_SM_PARTS;
-  size_t nsteps = (cols + step - 1) / step, k0 = 0;
-  int first = 1;
-  for (; (k0 + SG_SM_BLOCK) * step <= cols; k0 += SG_SM_BLOCK, first = 0) {
-    const float *xb = x + k0 * step;
+/* e^(x - M) 2^64 and its rounding error, 0 below -110: see exp64(). Two
+ * stages, as v_exp_scaled64. */
+typedef struct {
+  v_reduced64 red;
+  vm under;
+} sm_reduced;
+SG_INLINE sm_reduced sm_exp64_reduce(vf x, vf M) {
+  sm_reduced a;
+  vf t = v_sub(x, M);
+  vf bb = v_sub(t, x);
+  vf tl = v_sub(v_sub(x, v_sub(t, bb)), v_add(M, bb));
+  a.under = v_lt(t, v_set(SG_SM_TMIN));
+  a.red = v_exp_scaled64_reduce(t, tl);
+  return a;
+}
+SG_INLINE vf sm_exp64_finish(sm_reduced a, vf *lo) { return v_exp_scaled64_finish(a.red, a.under, lo); }
+SG_INLINE vf sm_exp64(vf x, vf M, vf *lo) { return sm_exp64_finish(sm_exp64_reduce(x, M), lo); }
+
+/* (s, c) += e + lo: see row_exp_sum(). */
+SG_INLINE void sm_sum_step(vd *s, vf *c, vf e, vf lo) {
+  *s = v_dadd_wide(*s, e);
+  *c = v_add(*c, lo);
+}
+
+/* One vector of terms: to e + at (unless e is NULL) and into the sum. */
+SG_INLINE void sm_take(float *e, size_t at, vf ev, vf lo, vd *s, vf *c) {
+  if (e) v_store(e + at, ev);
+  sm_sum_step(s, c, ev, lo);
+}
+
+/* S' from the partial pairs: s + c per partial in double, then the tree. */
+SG_INLINE double sm_sum_total(const vd *s, const vf *c) {
+  vd part[SG_SM_NV];
+  for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dadd_wide(s[v], c[v]);
+  return v_dtree16(part);
+}
+
+/* Pass 2: S' = sum e^(x - M) 2^64 by the 16 partial sums in double (lane
+ * order is partial order), the terms to e unless NULL: see row_exp_sum(). */
+SG_INLINE double sm_row_exp_sum(size_t cols, const float *x, float M, float *e) {
+  vf c[SG_SM_NV], Mv = v_set(M), lo;
+  vd s[SG_SM_NV];
+  for (int v = 0; v < SG_SM_NV; v++) s[v] = v_dset(0.0), c[v] = v_set(0.0f);
+  size_t i = 0;
+#if SG_SM_PIPELINE
+  if (cols >= SG_SM_PARTS) {
+    sm_reduced red[SG_SM_NV], nxt[SG_SM_NV];
+    for (int v = 0; v < SG_SM_NV; v++) red[v] = sm_exp64_reduce(v_load(x + v * SG_VL), Mv);
+    i = SG_SM_PARTS;
+    for (; i + 2 * SG_SM_PARTS <= cols; i += 2 * SG_SM_PARTS)
+      for (int v = 0; v < SG_SM_NV; v++) {
+        sm_reduced n0 = sm_exp64_reduce(v_load(x + i + v * SG_VL), Mv);
+        sm_reduced n1 = sm_exp64_reduce(v_load(x + i + SG_SM_PARTS + v * SG_VL), Mv);
+        vf lo1, e0 = sm_exp64_finish(red[v], &lo), e1 = sm_exp64_finish(n0, &lo1);
+        sm_take(e, i - SG_SM_PARTS + v * SG_VL, e0, lo, &s[v], &c[v]);
+        sm_take(e, i + v * SG_VL, e1, lo1, &s[v], &c[v]);
+        red[v] = n1;
+      }
+    for (; i + SG_SM_PARTS <= cols; i += SG_SM_PARTS)
+      for (int v = 0; v < SG_SM_NV; v++) {
+        nxt[v] = sm_exp64_reduce(v_load(x + i + v * SG_VL), Mv);
+        vf ev = sm_exp64_finish(red[v], &lo);
+        sm_take(e, i - SG_SM_PARTS + v * SG_VL, ev, lo, &s[v], &c[v]);
+        red[v] = nxt[v];
+      }
     for (int v = 0; v < SG_SM_NV; v++) {
-      vf xs[SG_SM_BLOCK];
-      for (int k = 0; k < SG_SM_BLOCK; k++) xs[k] = v_load(xb + k * step + v * SG_VL);
-      sm_block(&m[v], &s[v], &c[v], xs, SG_SM_BLOCK, first);
+      vf ev = sm_exp64_finish(red[v], &lo);
+      sm_take(e, i - SG_SM_PARTS + v * SG_VL, ev, lo, &s[v], &c[v]);
     }
   }
-  if (k0 < nsteps) {
-    int K = (int)(nsteps - k0);
+#else
+  for (; i + SG_SM_PARTS <= cols; i += SG_SM_PARTS)
     for (int v = 0; v < SG_SM_NV; v++) {
-      vf xs[SG_SM_BLOCK];
-      for (int k = 0; k < K; k++) xs[k] = sm_load(x, (k0 + (size_t)k) * step + (size_t)v * SG_VL, cols, -INFINITY);
-      sm_block(&m[v], &s[v], &c[v], xs, K, first);
+      vf ev = sm_exp64(v_load(x + i + v * SG_VL), Mv, &lo);
+      sm_take(e, i + v * SG_VL, ev, lo, &s[v], &c[v]);
     }
+#endif
+  for (int v = 0; i < cols; v++, i += SG_VL) { /* lanes past the end add 0 */
+    vf ev = sm_exp64(sm_load(x, i, cols, -INFINITY), Mv, &lo);
+    if (e) sm_store(e + i, cols - i, ev);
+    sm_sum_step(&s[v], &c[v], ev, lo);
   }
-  float mm[SG_SM_PARTS], ss[SG_SM_PARTS], cc[SG_SM_PARTS], fh[SG_SM_PARTS], fl[SG_SM_PARTS];
-  for (int v = 0; v < SG_SM_NV; v++)
-    v_store(mm + v * SG_VL, m[v]), v_store(ss + v * SG_VL, s[v]), v_store(cc + v * SG_VL, c[v]);
-  *M = sg_sm_tree_max(mm);
-  vf Mv = v_set(*M);
-  for (int v = 0; v < SG_SM_NV; v++) {
-    vf h, l;
-    sm_factor(m[v], Mv, &h, &l);
-    v_store(fh + v * SG_VL, h), v_store(fl + v * SG_VL, l);
-  }
-  return sg_sm_tree_sum(ss, cc, fh, fl);
+  return sm_sum_total(s, c);
 }
 
 SG_INLINE int sm_row_bad(double S, float M) { return !(S > 0.0) || M == INFINITY; }
 
-/* e^(x - M) as parts, t clamped at -110: see out_exp(). */
-SG_INLINE void sm_out_exp(vf x, vf M, vf *hi, vf *lo, vi *n) {
-  vf t = v_sub(x, M);
-  vf bb = v_sub(t, x);
-  vf tl = v_sub(v_sub(x, v_sub(t, bb)), v_add(M, bb));
-  vm under = v_lt(t, v_set(SG_SM_TOUT_MIN));
-  t = v_select(under, v_set(SG_SM_TOUT_MIN), t);
-  tl = v_select(under, v_set(0.0f), tl);
-  v_exp_parts2(t, tl, hi, lo, n);
-}
-
-/* (hi + lo) 2^n / (Sh + Sl), inv = 1/Sh: see quot(). */
-SG_INLINE vf sm_quot(vf hi, vf lo, vi n, vf Sh, vf Sl, vf inv) {
-  vf q = v_mul(hi, inv);
-  vf rq = v_fnma(q, Sh, hi);
-  rq = v_add(rq, lo);
-  rq = v_fnma(q, Sl, rq);
-  return v_ldexp2(v_fma(rq, inv, q), n);
-}
-
-SG_INLINE vf sm_softmax1(vf x, vf M, vf Sh, vf Sl, vf inv) {
-  vf hi, lo;
-  vi n;
-  sm_out_exp(x, M, &hi, &lo, &n);
-  return sm_quot(hi, lo, n, Sh, Sl, inv);
-}
+/* e / S' with 2^64 / S' = Ih + Il: see scale(). */
+SG_INLINE vf sm_scale(vf e, vf Ih, vf Il) { return v_mul(v_fma(e, Ih, v_mul(e, Il)), v_set(SG_SM_OUT_SCALE)); }
 
 SG_INLINE vf sm_log_softmax1(vf x, vf M, vf Lh, vf Ll) {
   vf d = v_sub(x, M);
@@ -149,31 +160,75 @@ SG_INLINE void sm_fill_nan(float *y, size_t n) {
   if (i < n) v_store_n(y + i, n - i, sm_nan());
 }
 
+/* Rows of at most 16 elements (a 10-class head), SG_SM_GROUP at a time, held
+ * in registers from load to store: the same operations as the row-by-row
+ * code (a partial past the row end adds 0 there too), but one row's long
+ * chain (max, exp, sum, 1/S, scale) no longer waits for the previous row's,
+ * which the core's scheduler alone overlaps poorly. In place is fine: a
+ * group is loaded whole before any of it is stored. */
+#define SG_SM_GROUP 8
+SG_INLINE void sm_softmax_short_group(size_t cols, const float *x, float *y) {
+  vf xs[SG_SM_GROUP][SG_SM_NV], e[SG_SM_GROUP][SG_SM_NV];
+  float M[SG_SM_GROUP];
+  double S[SG_SM_GROUP];
+  _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++)
+    for (int v = 0; v < SG_SM_NV; v++) xs[g][v] = sm_load(x + g * cols, (size_t)v * SG_VL, cols, -INFINITY);
+  _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+    vf m = xs[g][0];
+    for (int v = 1; v < SG_SM_NV; v++) m = v_max(m, xs[g][v]);
+    M[g] = v_hmax(m);
+  }
+  _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+    vf Mv = v_set(M[g]), lo, c[SG_SM_NV];
+    vd s[SG_SM_NV];
+    for (int v = 0; v < SG_SM_NV; v++) {
+      s[v] = v_dset(0.0), c[v] = v_set(0.0f);
+      e[g][v] = sm_exp64(xs[g][v], Mv, &lo);
+      sm_sum_step(&s[v], &c[v], e[g][v], lo);
+    }
+    S[g] = sm_sum_total(s, c);
+  }
+  _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+    float *yr = y + g * cols, Ih, Il;
+    if (sm_row_bad(S[g], M[g])) {
+      sm_fill_nan(yr, cols);
+      continue;
+    }
+    sg_sm_inverse(S[g], 1.0, &Ih, &Il);
+    vf Ihv = v_set(Ih), Ilv = v_set(Il);
+    for (int v = 0; v < SG_SM_NV && (size_t)v * SG_VL < cols; v++)
+      sm_store(yr + v * SG_VL, cols - (size_t)v * SG_VL, sm_scale(e[g][v], Ihv, Ilv));
+  }
+}
+
 SG_INLINE void sm_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
+  if (cols <= SG_SM_PARTS)
+    for (; rows >= SG_SM_GROUP; rows -= SG_SM_GROUP, x += SG_SM_GROUP * cols, y += SG_SM_GROUP * cols)
+      sm_softmax_short_group(cols, x, y);
   for (size_t r = 0; r < rows; r++, x += cols, y += cols) {
-    float M, Sh, Sl;
-    double S = sm_row_sum(cols, x, &M);
+    float M = sm_row_max(cols, x), Ih, Il;
+    double S = sm_row_exp_sum(cols, x, M, y);
     if (sm_row_bad(S, M)) {
       sm_fill_nan(y, cols);
       continue;
     }
-    sg_split_d(S, &Sh, &Sl);
-    vf Mv = v_set(M), Shv = v_set(Sh), Slv = v_set(Sl), inv = v_set(1.0f / Sh);
+    sg_sm_inverse(S, 1.0, &Ih, &Il);
+    vf Ihv = v_set(Ih), Ilv = v_set(Il);
     size_t i = 0;
-    for (; i + SG_VL <= cols; i += SG_VL) v_store(y + i, sm_softmax1(v_load(x + i), Mv, Shv, Slv, inv));
-    if (i < cols) v_store_n(y + i, cols - i, sm_softmax1(v_load_n(x + i, cols - i), Mv, Shv, Slv, inv));
+    for (; i + SG_VL <= cols; i += SG_VL) v_store(y + i, sm_scale(v_load(y + i), Ihv, Ilv));
+    if (i < cols) v_store_n(y + i, cols - i, sm_scale(v_load_n(y + i, cols - i), Ihv, Ilv));
   }
 }
 
 SG_INLINE void sm_log_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
   for (size_t r = 0; r < rows; r++, x += cols, y += cols) {
-    float M, Lh, Ll;
-    double S = sm_row_sum(cols, x, &M);
+    float M = sm_row_max(cols, x), Lh, Ll;
+    double S = sm_row_exp_sum(cols, x, M, NULL);
     if (sm_row_bad(S, M)) {
       sm_fill_nan(y, cols);
       continue;
     }
-    sg_split_d(sg_log_d(S), &Lh, &Ll);
+    sg_split_d(sg_sm_log_sum(S), &Lh, &Ll);
     vf Mv = v_set(M), Lhv = v_set(Lh), Llv = v_set(Ll);
     size_t i = 0;
     for (; i + SG_VL <= cols; i += SG_VL) v_store(y + i, sm_log_softmax1(v_load(x + i), Mv, Lhv, Llv));
@@ -213,9 +268,10 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
     if (i < cols)
       for (int v = 0; v < SG_SM_NV; v++)
         sm_dot_step(&s[v], &c[v], sm_load(y, i + v * SG_VL, cols, 0.0f), sm_load(dy, i + v * SG_VL, cols, 0.0f));
-    float ss[SG_SM_PARTS], cc[SG_SM_PARTS], Dh, Dl;
-    for (int v = 0; v < SG_SM_NV; v++) v_store(ss + v * SG_VL, s[v]), v_store(cc + v * SG_VL, c[v]);
-    sg_split_d(sg_sm_tree_sum(ss, cc, NULL, NULL), &Dh, &Dl);
+    float Dh, Dl;
+    vd part[SG_SM_NV];
+    for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dadd_wide(v_dadd_wide(v_dset(0.0), s[v]), c[v]);
+    sg_split_d(v_dtree16(part), &Dh, &Dl);
     vf Dhv = v_set(Dh), Dlv = v_set(Dl);
     for (i = 0; i + SG_VL <= cols; i += SG_VL)
       v_store(dx + i, sm_backward1(v_load(y + i), v_load(dy + i), Dhv, Dlv));
@@ -230,9 +286,11 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
   double total = 0.0;
   for (size_t r = 0; r < rows; r++, x += cols) {
     float *pr = probs ? probs + r * cols : NULL, *de = delta ? delta + r * cols : NULL;
-    float M, Sh, Sl, Dh, Dl;
-    double S = sm_row_sum(cols, x, &M);
+    float *e = pr ? pr : de;
     size_t lab = labels[r];
+    float xl = lab < cols ? x[lab] : 0.0f;
+    float M = sm_row_max(cols, x), Ih, Il, Jh, Jl;
+    double S = sm_row_exp_sum(cols, x, M, e);
     if (sm_row_bad(S, M)) {
       if (pr) sm_fill_nan(pr, cols);
       if (de) sm_fill_nan(de, cols);
@@ -241,30 +299,19 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
     }
     double z = 0.0;
     if (lab < cols) {
-      z = ((double)x[lab] - (double)M) - sg_log_d(S);
+      z = ((double)xl - (double)M) - sg_sm_log_sum(S);
       total -= z;
     } else {
       total += (double)NAN;
     }
-    if (pr || de) {
-      sg_split_d(S, &Sh, &Sl);
-      sg_split_d(S * (double)rows, &Dh, &Dl);
-      vf Mv = v_set(M), Shv = v_set(Sh), Slv = v_set(Sl), inv = v_set(1.0f / Sh);
-      vf Dhv = v_set(Dh), Dlv = v_set(Dl), dinv = v_set(1.0f / Dh);
-      for (size_t i = 0; i < cols; i += SG_VL) {
-        size_t k = cols - i;
-        vf xv = k >= SG_VL ? v_load(x + i) : v_load_n(x + i, k), hi, lo;
-        vi n;
-        sm_out_exp(xv, Mv, &hi, &lo, &n);
-        if (pr) {
-          vf p = sm_quot(hi, lo, n, Shv, Slv, inv);
-          if (k >= SG_VL) v_store(pr + i, p); else v_store_n(pr + i, k, p);
-        }
-        if (de) {
-          vf d = sm_quot(hi, lo, n, Dhv, Dlv, dinv);
-          if (k >= SG_VL) v_store(de + i, d); else v_store_n(de + i, k, d);
-        }
-      }
+    sg_sm_inverse(S, 1.0, &Ih, &Il);
+    sg_sm_inverse(S, (double)rows, &Jh, &Jl);
+    vf Ihv = v_set(Ih), Ilv = v_set(Il), Jhv = v_set(Jh), Jlv = v_set(Jl);
+    for (size_t i = 0; e && i < cols; i += SG_VL) {
+      size_t k = cols - i;
+      vf ev = k >= SG_VL ? v_load(e + i) : v_load_n(e + i, k);
+      if (pr) sm_store(pr + i, k, sm_scale(ev, Ihv, Ilv));
+      if (de) sm_store(de + i, k, sm_scale(ev, Jhv, Jlv));
     }
     if (de) {
       if (lab < cols)

@@ -39,13 +39,26 @@ SG_INLINE vf v_exp_reduce(vf t, vi *n, vf *nf) {
   return v_fnma(*nf, v_set(SG_LN2_HI), t);
 }
 
-/* e^r = hi + lo: see sg_exp_poly. */
-SG_INLINE void v_exp_poly(vf r, vf *hi, vf *lo) {
+/* g(r): see sg_exp_g. */
+SG_INLINE vf v_exp_g(vf r) {
   vf g = v_fma(v_set(SG_EXP_C5), r, v_set(SG_EXP_C4));
   g = v_fma(g, r, v_set(SG_EXP_C3));
   g = v_fma(g, r, v_set(SG_EXP_C2));
   g = v_fma(g, r, v_set(SG_EXP_C1));
-  g = v_fma(g, r, v_set(SG_EXP_C0));
+  return v_fma(g, r, v_set(SG_EXP_C0));
+}
+
+/* g(r) by Estrin's scheme: see sg_exp_g_estrin. */
+SG_INLINE vf v_exp_g_estrin(vf r, vf r2) {
+  vf a = v_fma(v_set(SG_EXP_C1), r, v_set(SG_EXP_C0));
+  vf b = v_fma(v_set(SG_EXP_C3), r, v_set(SG_EXP_C2));
+  vf c = v_fma(v_set(SG_EXP_C5), r, v_set(SG_EXP_C4));
+  return v_fma(v_fma(c, r2, b), r2, a);
+}
+
+/* e^r = hi + lo: see sg_exp_poly. */
+SG_INLINE void v_exp_poly(vf r, vf *hi, vf *lo) {
+  vf g = v_exp_g(r);
   vf tail = v_fma(v_mul(r, r), g, r);
   vf one = v_set(1.0f);
   *hi = v_add(one, tail);
@@ -63,6 +76,32 @@ SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
 SG_INLINE void v_exp_parts2(vf t, vf tl, vf *hi, vf *lo, vi *n) {
   vf nf, r = v_exp_reduce(t, n, &nf);
   v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo);
+}
+
+/* e^(t + tl) 2^64 as a term and its error: see sg_exp_scaled64. In two
+ * stages, so that a loop can overlap one vector's reduction with the
+ * previous one's polynomial (software pipelining: the core's scheduler holds
+ * too few operations to find that overlap across a 20-deep chain itself). */
+typedef struct {
+  vf r_hi, rl;
+  vi n;
+} v_reduced64;
+SG_INLINE v_reduced64 v_exp_scaled64_reduce(vf t, vf tl) {
+  v_reduced64 a;
+  vf nf;
+  a.r_hi = v_exp_reduce(t, &a.n, &nf);
+  a.rl = v_fnma(nf, v_set(SG_LN2_LO), tl);
+  return a;
+}
+/* Lanes where zero is set give 0 and *lo 0 (whatever the reduction holds). */
+SG_INLINE vf v_exp_scaled64_finish(v_reduced64 a, vm zero, vf *lo) {
+  vf one = v_set(1.0f);
+  vf r = v_add(a.r_hi, a.rl), r2 = v_mul(r, r);
+  vf tail = v_add(v_fma(r2, v_exp_g_estrin(r, r2), a.rl), a.r_hi);
+  vf p = v_add(one, tail);
+  vf scale = v_pow2i(v_iadd(a.n, v_iset(64)));
+  *lo = v_mul_unless(zero, v_add(v_sub(one, p), tail), scale);
+  return v_mul_unless(zero, p, scale);
 }
 
 #endif

@@ -52,6 +52,9 @@ static inline vf v_max(vf a, vf b) { return vmaxq_f32(a, b); }
 static inline vm v_lt(vf a, vf b) { return vcltq_f32(a, b); }
 static inline vm v_isnan(vf a) { return vmvnq_u32(vceqq_f32(a, a)); }
 static inline vf v_select(vm m, vf a, vf b) { return vbslq_f32(m, a, b); } /* m ? a : b */
+static inline vf v_mul_unless(vm m, vf a, vf b) { /* m ? 0 : a*b */
+  return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(vmulq_f32(a, b)), m));
+}
 
 static inline vi v_as_int(vf a) { return vreinterpretq_s32_f32(a); }
 static inline vf v_as_float(vi a) { return vreinterpretq_f32_s32(a); }
@@ -60,5 +63,24 @@ static inline vi v_iadd(vi a, vi b) { return vaddq_s32(a, b); }
 static inline vi v_isub(vi a, vi b) { return vsubq_s32(a, b); }
 static inline vi v_isra1(vi a) { return vshrq_n_s32(a, 1); }
 static inline vi v_isll23(vi a) { return vshlq_n_s32(a, 23); }
+
+/* SG_VL doubles, lane for lane: the exact widening of a vf, for the row
+ * sums the softmax keeps in double. */
+typedef struct { float64x2_t lo, hi; } vd;
+static inline vd v_dset(double a) { return (vd){vdupq_n_f64(a), vdupq_n_f64(a)}; }
+static inline vd v_dadd_wide(vd a, vf b) { /* a + (double)b */
+  return (vd){vaddq_f64(a.lo, vcvt_f64_f32(vget_low_f32(b))), vaddq_f64(a.hi, vcvt_high_f64_f32(b))};
+}
+/* The 16 partials of acc[0..3] (acc[k] holds 4k..4k+3) summed by the fixed
+ * tree of sg_sm_tree_sum: w = 8, 4, 2, 1, the same additions in the same
+ * order. */
+static inline double v_dtree16(const vd *acc) {
+  float64x2_t a0 = vaddq_f64(acc[0].lo, acc[2].lo), a1 = vaddq_f64(acc[0].hi, acc[2].hi);
+  float64x2_t b0 = vaddq_f64(acc[1].lo, acc[3].lo), b1 = vaddq_f64(acc[1].hi, acc[3].hi);
+  float64x2_t c = vaddq_f64(vaddq_f64(a0, b0), vaddq_f64(a1, b1));
+  return vgetq_lane_f64(c, 0) + vgetq_lane_f64(c, 1);
+}
+/* The max of the lanes, in any order (callers need no NaN or zero sign). */
+static inline float v_hmax(vf a) { return vmaxvq_f32(a); }
 
 #endif

@@ -46,6 +46,7 @@ static inline vf v_max(vf a, vf b) { return _mm256_max_ps(a, b); }
 static inline vm v_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 static inline vm v_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vf v_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); } /* m ? a : b */
+static inline vf v_mul_unless(vm m, vf a, vf b) { return _mm256_andnot_ps(m, _mm256_mul_ps(a, b)); } /* m ? 0 : a*b */
 
 static inline vi v_as_int(vf a) { return _mm256_castps_si256(a); }
 static inline vf v_as_float(vi a) { return _mm256_castsi256_ps(a); }
@@ -54,5 +55,27 @@ static inline vi v_iadd(vi a, vi b) { return _mm256_add_epi32(a, b); }
 static inline vi v_isub(vi a, vi b) { return _mm256_sub_epi32(a, b); }
 static inline vi v_isra1(vi a) { return _mm256_srai_epi32(a, 1); }
 static inline vi v_isll23(vi a) { return _mm256_slli_epi32(a, 23); }
+
+/* SG_VL doubles, lane for lane: the exact widening of a vf, for the row
+ * sums the softmax keeps in double. */
+typedef struct { __m256d lo, hi; } vd;
+static inline vd v_dset(double a) { return (vd){_mm256_set1_pd(a), _mm256_set1_pd(a)}; }
+static inline vd v_dadd_wide(vd a, vf b) { /* a + (double)b */
+  return (vd){_mm256_add_pd(a.lo, _mm256_cvtps_pd(_mm256_castps256_ps128(b))),
+              _mm256_add_pd(a.hi, _mm256_cvtps_pd(_mm256_extractf128_ps(b, 1)))};
+}
+/* The 16 partials of acc[0..1] summed by the fixed tree of sg_sm_tree_sum:
+ * w = 8, 4, 2, 1, the same additions in the same order. */
+static inline double v_dtree16(const vd *acc) {
+  __m256d s4 = _mm256_add_pd(_mm256_add_pd(acc[0].lo, acc[1].lo), _mm256_add_pd(acc[0].hi, acc[1].hi));
+  __m128d s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd(s4, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
+}
+/* The max of the lanes, in any order (callers need no NaN or zero sign). */
+static inline float v_hmax(vf a) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+}
 
 #endif

@@ -42,6 +42,7 @@ static inline vf v_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 static inline vm v_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
 static inline vm v_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
 static inline vf v_select(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); } /* m ? a : b */
+static inline vf v_mul_unless(vm m, vf a, vf b) { return _mm512_maskz_mul_ps(_knot_mask16(m), a, b); } /* m ? 0 : a*b */
 
 static inline vi v_as_int(vf a) { return _mm512_castps_si512(a); }
 static inline vf v_as_float(vi a) { return _mm512_castsi512_ps(a); }
@@ -54,5 +55,24 @@ static inline vi v_isll23(vi a) { return _mm512_slli_epi32(a, 23); }
 /* m * 2^n rounded once (vscalefps), as in vec.h. */
 #define SG_LAYER_LDEXP2 1
 static inline vf v_ldexp2(vf m, vi n) { return _mm512_scalef_ps(m, _mm512_cvtepi32_ps(n)); }
+
+/* SG_VL doubles, lane for lane: the exact widening of a vf, for the row
+ * sums the softmax keeps in double. */
+typedef struct { __m512d lo, hi; } vd;
+static inline vd v_dset(double a) { return (vd){_mm512_set1_pd(a), _mm512_set1_pd(a)}; }
+static inline vd v_dadd_wide(vd a, vf b) { /* a + (double)b */
+  __m256 bh = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(b), 1));
+  return (vd){_mm512_add_pd(a.lo, _mm512_cvtps_pd(_mm512_castps512_ps256(b))), _mm512_add_pd(a.hi, _mm512_cvtps_pd(bh))};
+}
+/* The 16 partials of acc[0] summed by the fixed tree of sg_sm_tree_sum:
+ * w = 8 (lo + hi), 4, 2, 1, the same additions in the same order. */
+static inline double v_dtree16(const vd *acc) {
+  __m512d s8 = _mm512_add_pd(acc[0].lo, acc[0].hi);
+  __m256d s4 = _mm256_add_pd(_mm512_castpd512_pd256(s8), _mm512_extractf64x4_pd(s8, 1));
+  __m128d s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd(s4, 1));
+  return _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
+}
+/* The max of the lanes, in any order (callers need no NaN or zero sign). */
+static inline float v_hmax(vf a) { return _mm512_reduce_max_ps(a); }
 
 #endif

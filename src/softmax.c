@@ -153,14 +153,14 @@ void sg_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const 
 }
 
 /* The loss sums the rows' -log p[label] = log S - (x[label] - M) in double,
- * row after row. delta = (p - onehot) / rows: e_i / (S' rows) off the label
+ * row after row. delta = (p - onehot) / rows: e_i (1/rows) / S' off the label
  * (one rounding, like p), and e^z - 1 with z = log p[label] (in double) at the
  * label, so no cancellation in p - 1. Pass 2 keeps e_i in probs, else in
  * delta. A label >= cols is never read: the row's loss is NaN, its delta row
  * NaN, its probs still written. */
 void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint32_t *labels,
                             float *probs, float *delta, float *loss) {
-  double total = 0.0;
+  double total = 0.0, inv_rows = 1.0 / (double)rows;
   for (size_t r = 0; r < rows; r++, x += cols) {
     float *pr = probs ? probs + r * cols : NULL, *de = delta ? delta + r * cols : NULL;
     float *e = pr ? pr : de;
@@ -182,7 +182,7 @@ void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint
       total += (double)NAN;
     }
     sg_sm_inverse(S, 1.0, &Ih, &Il);
-    sg_sm_inverse(S, (double)rows, &Jh, &Jl);
+    sg_sm_inverse(S, inv_rows, &Jh, &Jl);
     for (size_t i = 0; e && i < cols; i++) {
       float v = e[i];
       if (pr) pr[i] = scale(v, Ih, Il);
@@ -190,7 +190,7 @@ void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint
     }
     if (de) {
       if (lab < cols)
-        de[lab] = (float)(sg_expm1_d(z) / (double)rows);
+        de[lab] = (float)(sg_expm1_d(z) * inv_rows);
       else
         fill_nan(de, cols);
     }

@@ -314,7 +314,7 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
 /* xent pass 3 for one row whose terms are in probs (or delta, if probs is
  * NULL): see sg_softmax_xent_scalar. xl = x[lab], read before pass 2 (probs
  * may be x). Adds the row's -log p[lab] (or NaN) to *total. */
-SG_INLINE void sm_xent_out(size_t cols, size_t rows, float xl, size_t lab, float M, double S, float *pr, float *de,
+SG_INLINE void sm_xent_out(size_t cols, double inv_rows, float xl, size_t lab, float M, double S, float *pr, float *de,
                            double *total) {
   float *e = pr ? pr : de, Ih, Il, Jh, Jl;
   if (sm_row_bad(S, M)) {
@@ -331,7 +331,7 @@ SG_INLINE void sm_xent_out(size_t cols, size_t rows, float xl, size_t lab, float
     *total += (double)NAN;
   }
   sg_sm_inverse(S, 1.0, &Ih, &Il);
-  sg_sm_inverse(S, (double)rows, &Jh, &Jl);
+  sg_sm_inverse(S, inv_rows, &Jh, &Jl);
   vf Ihv = v_set(Ih), Ilv = v_set(Il), Jhv = v_set(Jh), Jlv = v_set(Jl);
   for (size_t i = 0; e && i < cols; i += SG_VL) {
     size_t k = cols - i;
@@ -341,7 +341,7 @@ SG_INLINE void sm_xent_out(size_t cols, size_t rows, float xl, size_t lab, float
   }
   if (de) {
     if (lab < cols)
-      de[lab] = (float)(sg_expm1_d(z) / (double)rows);
+      de[lab] = (float)(sg_expm1_d(z) * inv_rows);
     else
       sm_fill_nan(de, cols);
   }
@@ -349,7 +349,7 @@ SG_INLINE void sm_xent_out(size_t cols, size_t rows, float xl, size_t lab, float
 
 SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint32_t *labels,
                             float *probs, float *delta, float *loss) {
-  double total = 0.0;
+  double total = 0.0, inv_rows = 1.0 / (double)rows;
   size_t r = 0;
   if (cols <= SG_SM_PARTS)
     for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP) {
@@ -362,7 +362,7 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
       _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
         float *pr = probs ? probs + (r + g) * cols : NULL, *de = delta ? delta + (r + g) * cols : NULL;
         if (pr || de) sm_short_store(cols, pr ? pr : de, e[g]);
-        sm_xent_out(cols, rows, xl[g], labels[r + g], M[g], S[g], pr, de, &total);
+        sm_xent_out(cols, inv_rows, xl[g], labels[r + g], M[g], S[g], pr, de, &total);
       }
     }
   for (; r < rows; r++) {
@@ -372,7 +372,7 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
     float xl = lab < cols ? xr[lab] : 0.0f;
     float M = sm_row_max(cols, xr);
     double S = sm_row_exp_sum(cols, xr, M, pr ? pr : de);
-    sm_xent_out(cols, rows, xl, lab, M, S, pr, de, &total);
+    sm_xent_out(cols, inv_rows, xl, lab, M, S, pr, de, &total);
   }
   double mean = total / (double)rows;
   *loss = isnan(mean) ? sg_sm_nan_f() : (float)mean;

@@ -251,12 +251,37 @@ SG_INLINE size_t sm_short_rows(int log, size_t rows, size_t cols, const float *x
   return r;
 }
 
-SG_INLINE void sm_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
-  for (size_t r = sm_short_rows(0, rows, cols, x, y); r < rows; r++) {
-    const float *xr = x + r * cols;
-    float *yr = y + r * cols, M = sm_row_max(cols, xr);
-    sm_softmax_out(cols, yr, M, sm_row_exp_sum(cols, xr, M, yr));
+/* Pass 3 of one row fused with pass 1 of the next (xn), whose max it
+ * returns: two independent streams in one loop, and no row boundary where
+ * the core waits for a reduction. */
+SG_INLINE float sm_softmax_out_max(size_t cols, float *e, float M, double S, const float *xn) {
+  float Ih, Il;
+  if (sm_row_bad(S, M)) {
+    sm_fill_nan(e, cols);
+    return sm_row_max(cols, xn);
   }
+  sg_sm_inverse(S, 1.0, &Ih, &Il);
+  vf Ihv = v_set(Ih), Ilv = v_set(Il), m0 = v_set(-INFINITY), m1 = m0;
+  size_t i = 0;
+  for (; i + 2 * SG_VL <= cols; i += 2 * SG_VL) {
+    v_store(e + i, sm_scale(v_load(e + i), Ihv, Ilv));
+    v_store(e + i + SG_VL, sm_scale(v_load(e + i + SG_VL), Ihv, Ilv));
+    m0 = v_max(m0, v_load(xn + i)), m1 = v_max(m1, v_load(xn + i + SG_VL));
+  }
+  for (; i < cols; i += SG_VL) {
+    sm_store(e + i, cols - i, sm_scale(cols - i >= SG_VL ? v_load(e + i) : v_load_n(e + i, cols - i), Ihv, Ilv));
+    m0 = v_max(m0, sm_load(xn, i, cols, -INFINITY));
+  }
+  return v_hmax(v_max(m0, m1));
+}
+
+SG_INLINE void sm_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {
+  size_t r = sm_short_rows(0, rows, cols, x, y);
+  if (r == rows) return;
+  float M = sm_row_max(cols, x + r * cols);
+  for (; r + 1 < rows; r++)
+    M = sm_softmax_out_max(cols, y + r * cols, M, sm_row_exp_sum(cols, x + r * cols, M, y + r * cols), x + (r + 1) * cols);
+  sm_softmax_out(cols, y + r * cols, M, sm_row_exp_sum(cols, x + r * cols, M, y + r * cols));
 }
 
 SG_INLINE void sm_log_softmax_rows(size_t rows, size_t cols, const float *x, float *y) {

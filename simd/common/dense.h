@@ -255,6 +255,62 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
   return 0;
 }
 
+/* y = init + x W for a single row x (k) and W (k x n, rows ldw apart), each
+ * output one FMA chain over p from init[j] (or +0), exactly as the tiles: the
+ * batch-1 forward, where the GEMM path would first copy all of W into panels
+ * to use one row of an MR-row tile (measured 5 GFLOP/s at 784->100, half of
+ * OpenBLAS). W is read once, DN_GEMV_NV vectors of columns at a time: that
+ * many independent chains cover the FMA latency. */
+#define DN_GEMV_NV 8
+SG_INLINE void dn_gemv_block(const int NV, size_t k, size_t cnt, const float *x, const float *W, size_t ldw,
+                             const float *init, float *y) {
+  vf acc[DN_GEMV_NV];
+  for (int v = 0; v < NV; v++) acc[v] = init ? dn_load_part(init + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL) : v_set(0.0f);
+  for (size_t p = 0; p < k; p++, W += ldw) {
+    vf xv = v_set(x[p]);
+    for (int v = 0; v < NV; v++) acc[v] = v_fma(xv, dn_load_part(W + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL), acc[v]);
+  }
+  for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, acc[v]);
+}
+
+static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t ldw, const float *init, float *y) {
+  size_t j = 0;
+  for (; j + DN_GEMV_NV * SG_VL <= n; j += DN_GEMV_NV * SG_VL) /* full blocks: no masks in the loop */
+    dn_gemv_block(DN_GEMV_NV, k, DN_GEMV_NV * SG_VL, x, W + j, ldw, init ? init + j : NULL, y + j);
+  if (j < n) dn_gemv_block(DN_GEMV_NV, k, n - j, x, W + j, ldw, init ? init + j : NULL, y + j);
+}
+
+/* dx = dy W^T for a single row dy (n) and W (k x n, rows ldw apart): dx[i] is
+ * one FMA chain over o from +0, as the tiles. Lanes are outputs i, whose W
+ * entries lie a row apart, so W is read in SG_VL x SG_VL blocks (contiguous
+ * rows) and transposed in registers (the layer's v_transpose) instead of
+ * packed: the batch-1 dX, where the GEMM path ran at 0.6x OpenBLAS.
+ * DN_GEMVT_NB blocks of outputs at a time keep that many chains going. */
+#define DN_GEMVT_NB 4
+static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_t ldw, float *dx) {
+  for (size_t i0 = 0; i0 < k; i0 += DN_GEMVT_NB * SG_VL) {
+    vf acc[DN_GEMVT_NB];
+    for (int b = 0; b < DN_GEMVT_NB; b++) acc[b] = v_set(0.0f);
+    for (size_t o0 = 0; o0 < n; o0 += SG_VL) {
+      ptrdiff_t cols = (ptrdiff_t)(n - o0);
+      int nc = cols < SG_VL ? (int)cols : SG_VL;
+      for (int b = 0; b < DN_GEMVT_NB; b++) {
+        size_t r0 = i0 + (size_t)b * SG_VL;
+        if (r0 >= k) break;
+        vf blk[SG_VL];
+        for (int r = 0; r < SG_VL; r++)
+          blk[r] = r0 + (size_t)r < k ? dn_load_part(W + (r0 + (size_t)r) * ldw + o0, cols) : v_set(0.0f);
+        v_transpose(blk);
+        for (int c = 0; c < nc; c++) acc[b] = v_fma(v_set(dy[o0 + (size_t)c]), blk[c], acc[b]);
+      }
+    }
+    for (int b = 0; b < DN_GEMVT_NB; b++) {
+      size_t r0 = i0 + (size_t)b * SG_VL;
+      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), acc[b]);
+    }
+  }
+}
+
 /* db[o] = sum over b of dY[b][o], plain adds in increasing b from +0. */
 static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
   size_t o = 0;
@@ -333,7 +389,9 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
   void sg_dense_forward_##isa(size_t batch, size_t in, size_t out, const float *X,           \
                               const float *W, const float *bias, float *Y) {                 \
     struct sg_strided A = {X, in, 1}, B = {W, out, 1};                                        \
-    if (dn_gemm(batch, out, in, A, B, bias, Y, out))                                          \
+    if (batch == 1)                                                                           \
+      dn_gemv(in, out, X, W, out, bias, Y);                                                   \
+    else if (dn_gemm(batch, out, in, A, B, bias, Y, out))                                     \
       sg_dense_forward_scalar(batch, in, out, X, W, bias, Y);                                 \
   }                                                                                           \
   void sg_dense_backward_##isa(size_t batch, size_t in, size_t out, const float *X,          \
@@ -347,7 +405,9 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
     if (db) dn_colsum(batch, out, dY, db);                                                    \
     if (dX) {                                                                                 \
       struct sg_strided A = {dY, out, 1}, B = {W, 1, out};                                    \
-      if (dn_gemm(batch, in, out, A, B, NULL, dX, in))                                        \
+      if (batch == 1)                                                                         \
+        dn_gemv_t(in, out, dY, W, out, dX);                                                   \
+      else if (dn_gemm(batch, in, out, A, B, NULL, dX, in))                                   \
         sg_dense_backward_scalar(batch, in, out, X, W, dY, NULL, NULL, dX);                   \
     }                                                                                         \
   }                                                                                           \

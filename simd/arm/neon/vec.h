@@ -83,4 +83,14 @@ static inline double v_dtree16(const vd *acc) {
 /* The max of the lanes, in any order (callers need no NaN or zero sign). */
 static inline float v_hmax(vf a) { return vmaxvq_f32(a); }
 
+/* r[0..3] as a 4 x 4 block of rows becomes its columns (lane k of r[c] is
+ * what lane c of r[k] was). */
+static inline void v_transpose(vf r[4]) {
+  float32x4x2_t a = vtrnq_f32(r[0], r[1]), b = vtrnq_f32(r[2], r[3]);
+  r[0] = vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0]));
+  r[1] = vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1]));
+  r[2] = vcombine_f32(vget_high_f32(a.val[0]), vget_high_f32(b.val[0]));
+  r[3] = vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1]));
+}
+
 #endif

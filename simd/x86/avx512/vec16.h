@@ -75,4 +75,26 @@ static inline double v_dtree16(const vd *acc) {
 /* The max of the lanes, in any order (callers need no NaN or zero sign). */
 static inline float v_hmax(vf a) { return _mm512_reduce_max_ps(a); }
 
+/* r[0..15] as a 16 x 16 block of rows becomes its columns: after it, lane k
+ * of r[c] is what lane c of r[k] was. Unpack pairs, then pairs of pairs, then
+ * 128-bit lanes in two shuffles: 64 shuffles. */
+static inline void v_transpose(vf r[16]) {
+  __m512 t[16];
+  for (int k = 0; k < 16; k += 2) t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
+  for (int k = 0; k < 16; k += 4) {
+    __m512d a = _mm512_castps_pd(t[k]), b = _mm512_castps_pd(t[k + 1]);
+    __m512d c = _mm512_castps_pd(t[k + 2]), d = _mm512_castps_pd(t[k + 3]);
+    r[k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c)), r[k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  /* r[4g + j], 128-bit lane l: column 4l + j of rows 4g..4g+3 */
+  for (int j = 0; j < 4; j++) {
+    __m512 p = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x44), q = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xee);
+    __m512 s = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x44), u = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xee);
+    t[j] = _mm512_shuffle_f32x4(p, s, 0x88), t[4 + j] = _mm512_shuffle_f32x4(p, s, 0xdd);
+    t[8 + j] = _mm512_shuffle_f32x4(q, u, 0x88), t[12 + j] = _mm512_shuffle_f32x4(q, u, 0xdd);
+  }
+  for (int k = 0; k < 16; k++) r[k] = t[k];
+}
+
 #endif

@@ -199,7 +199,19 @@ static void dn_pack_b(size_t kc, size_t nc, struct sg_strided B, size_t p0, size
         memcpy(d, src + k * B.rs, nr * sizeof *d);
         for (size_t c = nr; c < w; c++) d[c] = 0.0f;
       }
-    } else { /* column-major (W^T): column c of the panel is contiguous in k */
+    } else if (B.rs == 1) { /* column-major (W^T in dX): column c of the panel is
+                             * contiguous in k, so SG_VL x SG_VL blocks are
+                             * loaded as rows and transposed in registers
+                             * (scalar copies cost 0.86x OpenBLAS at batch 32) */
+      for (size_t c = 0; c < w; c += SG_VL)
+        for (size_t k = 0; k < kc; k += SG_VL) {
+          vf blk[SG_VL];
+          for (int r = 0; r < SG_VL; r++)
+            blk[r] = c + (size_t)r < nr ? dn_load_part(src + (c + (size_t)r) * B.cs + k, (ptrdiff_t)(kc - k)) : v_set(0.0f);
+          v_transpose(blk);
+          for (size_t q = 0; q < SG_VL && k + q < kc; q++) v_store(d + (k + q) * w + c, blk[q]);
+        }
+    } else { /* any other strides */
       for (size_t c = 0; c < w; c++) {
         if (c < nr) {
           const float *s = src + c * B.cs;

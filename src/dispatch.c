@@ -142,6 +142,14 @@ void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
   if (n) sg_table_active()->sigmoid_backward(n, y, dy, dx);
 }
 
+void sg_relu(size_t n, const float *x, float *y) {
+  if (n) sg_table_active()->relu(n, x, y);
+}
+
+void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx) {
+  if (n) sg_table_active()->relu_backward(n, x, dy, dx);
+}
+
 /* Row-wise: rows == 0 or cols == 0 touches nothing. */
 void sg_softmax(size_t rows, size_t cols, const float *x, float *y) {
   if (rows && cols) sg_table_active()->softmax(rows, cols, x, y);

@@ -3,7 +3,7 @@ lib_LTLIBRARIES += libsimdgrad.la
 include_HEADERS = src/simdgrad.h
 libsimdgrad_la_SOURCES = \
 	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h \
-	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/softmax.c src/dense.c
+	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/relu.c src/softmax.c src/dense.c
 libsimdgrad_la_LIBADD = $(SIMD_LIBS)
 # 0:0:0 until the first release; public symbols are those of src/simdgrad.h.
 libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$$'

@@ -41,6 +41,8 @@ sg_isa      sg_entry_isa(size_t i);
 
 void sg_sigmoid(size_t n, const float *x, float *y);                            /* y = 1/(1+e^-x) */
 void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx); /* dx = dy*y*(1-y) */
+void sg_relu(size_t n, const float *x, float *y);                    /* y = x > 0 ? x : +0; NaN stays */
+void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx); /* dx = x > 0 ? dy : +0 */
 
 /* ---- row-wise over a rows x cols matrix ------------------------------------
  * rows == 0 or cols == 0 touches nothing. x == y (in place) is fine. A row

@@ -1,7 +1,9 @@
 /* Edge cases of the element-wise kernels on every supported ISA: every length
  * 0..67 (all tails of every vector width) at every misalignment of input and
  * output, guard zones that must stay untouched, in place, the streaming-store
- * path of large arrays, and the special values of DESIGN.md section 4. */
+ * path of large arrays, and the special values of DESIGN.md section 4. The
+ * ReLU, exact, is also checked against its definition over 17.1 M bit
+ * patterns. */
 #include <float.h>
 #include <unistd.h>
 
@@ -35,8 +37,10 @@ static void fill_canary(float *buf, size_t len) {
   for (size_t i = 0; i < len; i++) buf[i] = u2f(CANARY);
 }
 
-/* One kernel, one ISA: every n and both offsets against the scalar reference. */
-static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2) {
+/* One kernel, one ISA: every n and both offsets against the scalar reference.
+ * A binary kernel's first input is y in [0, 1] (the sigmoid's backward) unless
+ * mixed_first says it takes any x (the ReLU's). */
+static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2, int mixed_first) {
   enum { LEN = GUARD + MAXOFF + MAXN + GUARD };
   float a[LEN], b[LEN], out[LEN], ref[MAXN], inplace[MAXN];
   for (size_t n = 0; n <= MAXN; n++) {
@@ -44,7 +48,7 @@ static void tails(sg_isa isa, const char *what, unary_fn f1, binary_fn f2) {
       for (size_t io = 0; io < MAXOFF; io += (n < 20 ? 1 : 3)) {
         float *pa = a + GUARD + ia, *pb = b + GUARD + ia, *po = out + GUARD + io;
         for (size_t i = 0; i < n; i++)
-          pa[i] = f2 ? second_input(i + ia) : mixed[(i + ia) % NMIXED], pb[i] = mixed[(i + io) % NMIXED];
+          pa[i] = f2 && !mixed_first ? second_input(i + ia) : mixed[(i + ia) % NMIXED], pb[i] = mixed[(i + io) % NMIXED];
         fill_canary(out, LEN);
         sg_set_isa(SG_ISA_SCALAR);
         if (f1) f1(n, pa, ref); else f2(n, pa, pb, ref);
@@ -79,6 +83,10 @@ static void fences(sg_isa isa) {
     sg_sigmoid(n, a, out);
     sg_sigmoid_backward(n, b + end, a + end, out + end);
     sg_sigmoid_backward(n, b, a, out);
+    sg_relu(n, a + end, out + end);
+    sg_relu(n, a, out);
+    sg_relu_backward(n, a + end, b + end, out + end);
+    sg_relu_backward(n, a, b, out);
   }
 }
 
@@ -141,12 +149,47 @@ static void specials(sg_isa isa) {
   CHECK(dsig1(1e-45f, 1.0f) == 1e-45f, "%s sigmoid_backward flushes a subnormal y", s);
 }
 
+/* The ReLU is exact, so its definition is the oracle: every 251st bit pattern
+ * (17.1 M, every class of float) and the boundary patterns through both
+ * kernels, dy a second pattern. */
+static void relu_sweep(sg_isa isa) {
+  enum { CHUNK = 1 << 16 };
+  static const uint32_t edge[] = {0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff, 0x807fffff,
+                                  0x00800000, 0x80800000, 0x3f800000, 0xbf800000, 0x7f7fffff, 0xff7fffff,
+                                  0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fa00001, 0xffa00001};
+  static float x[CHUNK], dy[CHUNK], y[CHUNK], dx[CHUNK];
+  size_t bad = 0;
+  sg_set_isa(isa);
+  for (uint64_t u0 = 0; u0 < ((uint64_t)1 << 32); u0 += (uint64_t)(CHUNK - 32) * 251) {
+    size_t n = 0;
+    if (u0 == 0)
+      for (size_t k = 0; k < sizeof edge / sizeof *edge; k++, n++) x[n] = u2f(edge[k]), dy[n] = u2f(edge[k] ^ 0x40000000u);
+    for (uint64_t u = u0; u < u0 + (uint64_t)(CHUNK - 32) * 251 && u < ((uint64_t)1 << 32); u += 251, n++)
+      x[n] = u2f((uint32_t)u), dy[n] = u2f((uint32_t)(u * 2654435761u));
+    sg_relu(n, x, y);
+    sg_relu_backward(n, x, dy, dx);
+    for (size_t i = 0; i < n; i++) {
+      uint32_t want = x[i] > 0.0f || isnan(x[i]) ? f2u(x[i]) : 0u;
+      uint32_t dwant = x[i] > 0.0f ? f2u(dy[i]) : 0u;
+      if (f2u(y[i]) != want || f2u(dx[i]) != dwant) {
+        if (bad++ < 5)
+          fprintf(stderr, "%s relu(%08x) = %08x (want %08x), relu' dy %08x -> %08x (want %08x)\n", sg_isa_name(isa),
+                  f2u(x[i]), f2u(y[i]), want, f2u(dy[i]), f2u(dx[i]), dwant);
+      }
+    }
+  }
+  CHECK(bad == 0, "%s relu sweep: %zu wrong outputs", sg_isa_name(isa), bad);
+}
+
 int main(void) {
   sg_isa isas[SG_ISA_COUNT];
   int k = supported_isas(isas);
   for (int j = 0; j < k; j++) {
-    tails(isas[j], "sigmoid", sg_sigmoid, NULL);
-    tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward);
+    tails(isas[j], "sigmoid", sg_sigmoid, NULL, 0);
+    tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward, 0);
+    tails(isas[j], "relu", sg_relu, NULL, 1);
+    tails(isas[j], "relu_backward", NULL, sg_relu_backward, 1);
+    relu_sweep(isas[j]);
     fences(isas[j]);
     large(isas[j]);
     specials(isas[j]);

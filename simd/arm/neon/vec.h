@@ -50,6 +50,7 @@ static inline vf v_neg_abs(vf a) { return vnegq_f32(vabsq_f32(a)); }
 static inline vf v_max(vf a, vf b) { return vmaxq_f32(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return vcltq_f32(a, b); }
+static inline vm v_le(vf a, vf b) { return vcleq_f32(a, b); }
 static inline vm v_isnan(vf a) { return vmvnq_u32(vceqq_f32(a, a)); }
 static inline vf v_select(vm m, vf a, vf b) { return vbslq_f32(m, a, b); } /* m ? a : b */
 static inline vf v_mul_unless(vm m, vf a, vf b) { /* m ? 0 : a*b */

@@ -44,6 +44,7 @@ static inline vf v_neg_abs(vf a) { return _mm256_or_ps(a, _mm256_set1_ps(-0.0f))
 static inline vf v_max(vf a, vf b) { return _mm256_max_ps(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+static inline vm v_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
 static inline vm v_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vf v_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); } /* m ? a : b */
 static inline vf v_mul_unless(vm m, vf a, vf b) { return _mm256_andnot_ps(m, _mm256_mul_ps(a, b)); } /* m ? 0 : a*b */

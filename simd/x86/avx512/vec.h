@@ -69,6 +69,7 @@ SG_PAIR1(vf, vf, v_neg_abs, _mm512_or_ps(a, _mm512_set1_ps(-0.0f))) /* -|a| */
 SG_PAIR2(vf, vf, v_max, _mm512_max_ps(a, b))
 
 SG_PAIR2(vm, vf, v_lt, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ))
+SG_PAIR2(vm, vf, v_le, _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ))
 SG_PAIR1(vm, vf, v_isnan, _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q))
 static inline vf v_select(vm m, vf a, vf b) { /* m ? a : b */
   return (vf){_mm512_mask_blend_ps(m.lo, b.lo, a.lo), _mm512_mask_blend_ps(m.hi, b.hi, a.hi)};

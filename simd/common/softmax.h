@@ -165,7 +165,7 @@ SG_INLINE void sm_fill_nan(float *y, size_t n) {
  * code (a partial past the row end adds 0 there too), but one row's long
  * chain (max, exp, sum, 1/S, scale) no longer waits for the previous row's,
  * which the core's scheduler alone overlaps poorly (measured: 8 rows at a
- * time, 1.9x the row-by-row speed at 256x10). This is passes 1 and 2 for a
+ * time, 1.7x the row-by-row speed at 256x10). This is passes 1 and 2 for a
  * group: its terms e, maxima M and sums S. */
 #define SG_SM_GROUP 8
 SG_INLINE void sm_short_front(size_t cols, const float *x, vf e[SG_SM_GROUP][SG_SM_NV], float *M, double *S) {

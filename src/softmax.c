@@ -82,13 +82,11 @@ static double row_exp_sum(size_t cols, const float *x, float M, float *e) {
   return sg_sm_tree_sum(part);
 }
 
-static int row_bad(double S, float M) { return !(S > 0.0) || M == INFINITY; }
-
 void sg_softmax_scalar(size_t rows, size_t cols, const float *x, float *y) {
   for (size_t r = 0; r < rows; r++, x += cols, y += cols) {
     float M = row_max(cols, x), Ih, Il;
     double S = row_exp_sum(cols, x, M, y);
-    if (row_bad(S, M)) {
+    if (sg_sm_row_bad(S, M)) {
       fill_nan(y, cols);
       continue;
     }
@@ -101,7 +99,7 @@ void sg_log_softmax_scalar(size_t rows, size_t cols, const float *x, float *y) {
   for (size_t r = 0; r < rows; r++, x += cols, y += cols) {
     float M = row_max(cols, x), Lh, Ll;
     double S = row_exp_sum(cols, x, M, NULL);
-    if (row_bad(S, M)) {
+    if (sg_sm_row_bad(S, M)) {
       fill_nan(y, cols);
       continue;
     }
@@ -168,7 +166,7 @@ void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint
     float xl = lab < cols ? x[lab] : 0.0f; /* before pass 2 may overwrite x */
     float M = row_max(cols, x), Ih, Il, Jh, Jl;
     double S = row_exp_sum(cols, x, M, e);
-    if (row_bad(S, M)) {
+    if (sg_sm_row_bad(S, M)) {
       if (pr) fill_nan(pr, cols);
       if (de) fill_nan(de, cols);
       total += (double)NAN;

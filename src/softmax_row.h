@@ -31,6 +31,10 @@ static inline double sg_sm_tree_sum(double *p) {
   return p[0];
 }
 
+/* A row comes out NaN when it holds a NaN or +inf (S' is then NaN, or M is
+ * +inf) or is all -inf (S' NaN from -inf - -inf). */
+static inline int sg_sm_row_bad(double S, float M) { return !(S > 0.0) || M == INFINITY; }
+
 /* The quiet NaN the kernels return when they make one up. */
 static inline float sg_sm_nan_f(void) {
   uint32_t u = SG_DEFAULT_NAN;

@@ -136,8 +136,6 @@ SG_INLINE double sm_row_exp_sum(size_t cols, const float *x, float M, float *e) 
   return sm_sum_total(s, c);
 }
 
-SG_INLINE int sm_row_bad(double S, float M) { return !(S > 0.0) || M == INFINITY; }
-
 /* e / S' with 2^64 / S' = Ih + Il: see scale(). */
 SG_INLINE vf sm_scale(vf e, vf Ih, vf Il) { return v_mul(v_fma(e, Ih, v_mul(e, Il)), v_set(SG_SM_OUT_SCALE)); }
 
@@ -197,7 +195,7 @@ SG_INLINE void sm_short_store(size_t cols, float *p, const vf *e) {
 /* Pass 3 of softmax for one row, its terms in e (in place), or NaN. */
 SG_INLINE void sm_softmax_out(size_t cols, float *e, float M, double S) {
   float Ih, Il;
-  if (sm_row_bad(S, M)) {
+  if (sg_sm_row_bad(S, M)) {
     sm_fill_nan(e, cols);
     return;
   }
@@ -211,7 +209,7 @@ SG_INLINE void sm_softmax_out(size_t cols, float *e, float M, double S) {
 /* log_softmax output for one row, or NaN. */
 SG_INLINE void sm_log_softmax_out(size_t cols, const float *x, float *y, float M, double S) {
   float Lh, Ll;
-  if (sm_row_bad(S, M)) {
+  if (sg_sm_row_bad(S, M)) {
     sm_fill_nan(y, cols);
     return;
   }
@@ -238,7 +236,7 @@ SG_INLINE size_t sm_short_rows(int log, size_t rows, size_t cols, const float *x
       float *yr = y + (r + g) * cols, Ih, Il;
       if (log) {
         sm_log_softmax_out(cols, xr, yr, M[g], S[g]);
-      } else if (sm_row_bad(S[g], M[g])) {
+      } else if (sg_sm_row_bad(S[g], M[g])) {
         sm_fill_nan(yr, cols);
       } else { /* pass 3 from the registers */
         sg_sm_inverse(S[g], 1.0, &Ih, &Il);
@@ -256,7 +254,7 @@ SG_INLINE size_t sm_short_rows(int log, size_t rows, size_t cols, const float *x
  * the core waits for a reduction. */
 SG_INLINE float sm_softmax_out_max(size_t cols, float *e, float M, double S, const float *xn) {
   float Ih, Il;
-  if (sm_row_bad(S, M)) {
+  if (sg_sm_row_bad(S, M)) {
     sm_fill_nan(e, cols);
     return sm_row_max(cols, xn);
   }
@@ -342,7 +340,7 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
 SG_INLINE void sm_xent_out(size_t cols, double inv_rows, float xl, size_t lab, float M, double S, float *pr, float *de,
                            double *total) {
   float *e = pr ? pr : de, Ih, Il, Jh, Jl;
-  if (sm_row_bad(S, M)) {
+  if (sg_sm_row_bad(S, M)) {
     if (pr) sm_fill_nan(pr, cols);
     if (de) sm_fill_nan(de, cols);
     *total += (double)NAN;

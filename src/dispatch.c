@@ -142,6 +142,14 @@ void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
   if (n) sg_table_active()->sigmoid_backward(n, y, dy, dx);
 }
 
+void sg_tanh(size_t n, const float *x, float *y) {
+  if (n) sg_table_active()->tanh(n, x, y);
+}
+
+void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx) {
+  if (n) sg_table_active()->tanh_backward(n, y, dy, dx);
+}
+
 void sg_relu(size_t n, const float *x, float *y) {
   if (n) sg_table_active()->relu(n, x, y);
 }

@@ -13,6 +13,8 @@
 #define SG_ENTRIES(X)                                                        \
   X(sigmoid, (size_t n, const float *x, float *y))                           \
   X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))  \
+  X(tanh, (size_t n, const float *x, float *y))                              \
+  X(tanh_backward, (size_t n, const float *y, const float *dy, float *dx))   \
   X(relu, (size_t n, const float *x, float *y))                              \
   X(relu_backward, (size_t n, const float *x, const float *dy, float *dx))   \
   X(softmax, (size_t rows, size_t cols, const float *x, float *y))           \

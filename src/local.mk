@@ -3,7 +3,8 @@ lib_LTLIBRARIES += libsimdgrad.la
 include_HEADERS = src/simdgrad.h
 libsimdgrad_la_SOURCES = \
 	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h \
-	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/relu.c src/softmax.c src/dense.c
+	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/tanh.c src/relu.c src/softmax.c \
+	src/loss.c src/dense.c src/mlp.c
 libsimdgrad_la_LIBADD = $(SIMD_LIBS)
 # 0:0:0 until the first release; public symbols are those of src/simdgrad.h.
 libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$$'
@@ -11,6 +12,6 @@ libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$
 # The CLI. Linked with the static library so the same binary runs as it is
 # under qemu-user in a cross build (no libtool wrapper script in the way).
 bin_PROGRAMS += src/cli/simdgrad
-src_cli_simdgrad_SOURCES = src/cli/main.c
-src_cli_simdgrad_LDADD = libsimdgrad.la
+src_cli_simdgrad_SOURCES = src/cli/main.c verify/gradcheck.c verify/gradcheck.h
+src_cli_simdgrad_LDADD = libsimdgrad.la -lm
 src_cli_simdgrad_LDFLAGS = -static

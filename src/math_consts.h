@@ -34,6 +34,11 @@
  * [-159, 0] and the two-step scaling 2^(n>>1) * 2^(n - (n>>1)) stays normal. */
 #define SG_SIGMOID_TMIN -110.0f
 
+/* tanh(x) = (1 - e^t) / (1 + e^t), t = -2|x|: it rounds to 1 from
+ * |x| = 9.01 (1 - tanh x < 2^-25), so t is clamped to [-20, 0] and
+ * n = round(t/ln2) stays in [-29, 0]: 2^n is a normal number. */
+#define SG_TANH_TMIN -20.0f
+
 /* The quiet NaN a kernel returns when it makes one up (see sg_mend_nan2). */
 #define SG_DEFAULT_NAN 0x7fc00000
 

@@ -110,6 +110,32 @@ static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
   return e;
 }
 
+/* e^t = 2^n (1 + tail), tail = e^r - 1 = hi + lo, for t <= 0 with n >= -126:
+ * for kernels that need e^t - 1 or 1 - e^t near t = 0 to full relative
+ * accuracy, where e^r's rounded 1 + ... would have lost tail's low bits.
+ * r = r_hi + rl as in sg_exp_scaled64 (r_hi exact), and
+ * tail = r_hi + (r^2 g(r) + rl), that sum split by Fast2Sum: exact when
+ * n = 0 (rl = 0, |r^2 g| < |r_hi|/5); otherwise |rl| may pass a tiny r_hi and
+ * lo misses ~2^-48, which is nothing beside the 1 the caller adds. So the
+ * only rounding of tail's leading part is that of r^2 g + rl, under
+ * 2^-24 |r|/5, plus g's 2^-30 (math_consts.h). */
+struct sg_exp_tail {
+  float hi, lo;
+  int32_t n;
+};
+static inline struct sg_exp_tail sg_exp_tail(float t) {
+  struct sg_exp_parts e;
+  struct sg_exp_tail s;
+  float nf, r_hi = sg_exp_reduce(t, &e, &nf);
+  float rl = -nf * SG_LN2_LO;
+  float r = r_hi + rl;
+  float p = fmaf(r * r, sg_exp_g(r), rl);
+  s.hi = r_hi + p;
+  s.lo = (r_hi - s.hi) + p;
+  s.n = e.n;
+  return s;
+}
+
 /* e^(t + tl) 2^64 for t in [SG_SIGMOID_TMIN, 0], tl as in sg_exp_parts2, as
  * p 2^(n + 64) + *lo: 2^(n + 64) >= 2^-95 is a normal power of two, so both
  * scale exactly. p = 1 + tail, tail = e^r - 1 = r + r^2 g(r), the reduced

@@ -78,6 +78,16 @@ SG_INLINE void v_exp_parts2(vf t, vf tl, vf *hi, vf *lo, vi *n) {
   v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo);
 }
 
+/* e^t = 2^n (1 + hi + lo): see sg_exp_tail. */
+SG_INLINE void v_exp_tail(vf t, vf *hi, vf *lo, vi *n) {
+  vf nf, r_hi = v_exp_reduce(t, n, &nf);
+  vf rl = v_fnma(nf, v_set(SG_LN2_LO), v_set(0.0f));
+  vf r = v_add(r_hi, rl);
+  vf p = v_fma(v_mul(r, r), v_exp_g(r), rl);
+  *hi = v_add(r_hi, p);
+  *lo = v_add(v_sub(r_hi, *hi), p);
+}
+
 /* e^(t + tl) 2^64 as a term and its error: see sg_exp_scaled64. In two
  * stages, so that a loop can overlap one vector's reduction with the
  * previous one's polynomial (software pipelining: the core's scheduler holds

@@ -47,6 +47,8 @@ static inline vf v_fma(vf a, vf b, vf c) { return vfmaq_f32(c, a, b); }  /* a*b 
 static inline vf v_fnma(vf a, vf b, vf c) { return vfmsq_f32(c, a, b); } /* c - a*b */
 static inline vf v_fms(vf a, vf b, vf c) { return vfmaq_f32(vnegq_f32(c), a, b); } /* a*b - c */
 static inline vf v_neg_abs(vf a) { return vnegq_f32(vabsq_f32(a)); }
+/* |a| with the sign of b. */
+static inline vf v_copysign(vf a, vf b) { return vbslq_f32(vdupq_n_u32(0x7fffffffu), a, b); }
 static inline vf v_max(vf a, vf b) { return vmaxq_f32(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return vcltq_f32(a, b); }

@@ -40,6 +40,11 @@ static inline vf v_fnma(vf a, vf b, vf c) { return _mm256_fnmadd_ps(a, b, c); } 
 static inline vf v_fms(vf a, vf b, vf c) { return _mm256_fmsub_ps(a, b, c); }   /* a*b - c */
 /* -|a|: set the sign bit. */
 static inline vf v_neg_abs(vf a) { return _mm256_or_ps(a, _mm256_set1_ps(-0.0f)); }
+/* |a| with the sign of b. */
+static inline vf v_copysign(vf a, vf b) {
+  __m256 s = _mm256_set1_ps(-0.0f);
+  return _mm256_or_ps(_mm256_andnot_ps(s, a), _mm256_and_ps(s, b));
+}
 /* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
 static inline vf v_max(vf a, vf b) { return _mm256_max_ps(a, b); }
 

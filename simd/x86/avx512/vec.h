@@ -65,6 +65,7 @@ SG_PAIR3(v_fma, _mm512_fmadd_ps(a, b, c))   /* a*b + c */
 SG_PAIR3(v_fnma, _mm512_fnmadd_ps(a, b, c)) /* c - a*b */
 SG_PAIR3(v_fms, _mm512_fmsub_ps(a, b, c))   /* a*b - c */
 SG_PAIR1(vf, vf, v_neg_abs, _mm512_or_ps(a, _mm512_set1_ps(-0.0f))) /* -|a| */
+SG_PAIR2(vf, vf, v_copysign, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_set1_epi32(0x7fffffff), _mm512_castps_si512(a), _mm512_castps_si512(b), 0xca))) /* |a|, sign of b */
 /* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
 SG_PAIR2(vf, vf, v_max, _mm512_max_ps(a, b))
 

@@ -37,6 +37,10 @@ static inline vf v_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }   
 static inline vf v_fnma(vf a, vf b, vf c) { return _mm512_fnmadd_ps(a, b, c); } /* c - a*b */
 static inline vf v_fms(vf a, vf b, vf c) { return _mm512_fmsub_ps(a, b, c); }   /* a*b - c */
 static inline vf v_neg_abs(vf a) { return _mm512_or_ps(a, _mm512_set1_ps(-0.0f)); }
+/* |a| with the sign of b: one ternary-logic select (0xca: mask ? a : b, per bit). */
+static inline vf v_copysign(vf a, vf b) {
+  return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_set1_epi32(0x7fffffff), _mm512_castps_si512(a), _mm512_castps_si512(b), 0xca));
+}
 static inline vf v_max(vf a, vf b) { return _mm512_max_ps(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }

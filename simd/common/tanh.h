@@ -1,0 +1,38 @@
+/* tanh and its derivative, written once for every ISA: the vector twin of
+ * src/tanh.c (see there for the algorithm and its error budget). An ISA's
+ * simd/<arch>/<isa>/tanh.c includes its vec.h, then this. */
+#ifndef SG_TANH_BODY_H
+#define SG_TANH_BODY_H
+
+#include "map.h"
+#include "vmath.h"
+
+SG_INLINE vf v_tanh(vf x) {
+  vf one = v_set(1.0f);
+  vf na = v_neg_abs(x);
+  vf t = v_max(v_add(na, na), v_set(SG_TANH_TMIN));
+  vf hi, lo;
+  vi n;
+  v_exp_tail(t, &hi, &lo, &n);
+  vf a = v_pow2i(n);
+  vf s1 = v_sub(one, a), s1_lo = v_sub(v_sub(one, s1), a);
+  vf s2 = v_add(one, a), s2_lo = v_add(v_sub(one, s2), a);
+  vf b = v_mul(a, hi), b_lo = v_mul(a, lo);
+  vf num = v_sub(s1, b), num_lo = v_add(v_sub(v_sub(s1, num), b), v_sub(s1_lo, b_lo));
+  vf den = v_add(s2, b), den_lo = v_add(v_add(v_sub(s2, den), b), v_add(s2_lo, b_lo));
+  vf inv = v_div(one, den);
+  vf ri = v_fnma(inv, den, one);
+  ri = v_fnma(inv, den_lo, ri);
+  vf m = v_mul(num, inv);
+  vf m_lo = v_fms(num, inv, m);
+  m_lo = v_fma(num_lo, inv, m_lo);
+  m_lo = v_fma(m, ri, m_lo);
+  vf y = v_copysign(v_add(m, m_lo), x);
+  return v_select(v_isnan(x), v_add(x, x), y);
+}
+
+SG_INLINE vf v_tanh_backward(vf y, vf dy) {
+  return v_mend_nan2(v_mul(dy, v_fnma(y, y, v_set(1.0f))), y, dy);
+}
+
+#endif

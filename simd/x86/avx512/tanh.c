@@ -1,0 +1,10 @@
+/* tanh and its derivative, avx512: the shared algorithm of simd/common/tanh.h
+ * over this ISA's layer. Scalar twin: src/tanh.c. */
+#include <config.h>
+
+#include "internal.h"
+#include "vec.h"
+#include "common/tanh.h"
+
+SG_DEFINE_MAP1(sg_tanh_avx512, v_tanh)
+SG_DEFINE_MAP2(sg_tanh_backward_avx512, v_tanh_backward)

@@ -1,0 +1,50 @@
+/* Scalar reference kernels for tanh: the definition every ISA must match bit
+ * for bit (simd/<arch>/<isa>/tanh.c via simd/common/tanh.h).
+ *
+ * tanh|x| = N / D with e^t = 2^n (1 + T), t = -2|x|:
+ *   N = 1 - e^t = (1 - 2^n) - 2^n T,   D = 1 + e^t = (1 + 2^n) + 2^n T.
+ * T = e^r - 1 comes as hi + lo (sg_exp_tail), so near 0 (n = 0) N = -T keeps
+ * full relative accuracy instead of cancelling in 1 - e^t. N and D are each
+ * carried as a float pair (Fast2Sum: |1 - 2^n| >= |2^n T| for n <= -1, and
+ * 1 - 2^n = 0 for n = 0; 1 + 2^n > |2^n T|), and the quotient's errors are
+ * folded in by FMA residuals, so the only full-size rounding is the last one.
+ * Error budget: 0.5 ULP for that rounding, plus T's leading rounding (at most
+ * 2^-24/5 relative, times |e^t / N| <= 2.4 for n <= -1) and the rest
+ * (2^-40-ish): under 0.6 ULP. The sign is copied from x last, so
+ * tanh(-x) = -tanh(x) exactly and tanh(-0) = -0. */
+#include <config.h>
+
+#include "internal.h"
+#include "scalar_math.h"
+
+static float tanh1(float x) {
+  float t = fmaxf(-2.0f * fabsf(x), SG_TANH_TMIN); /* NaN is mended at the end */
+  struct sg_exp_tail e = sg_exp_tail(t);
+  float a = sg_pow2i(e.n);
+  float s1 = 1.0f - a, s1_lo = (1.0f - s1) - a; /* exact: n >= -24 gives s1_lo = 0 */
+  float s2 = 1.0f + a, s2_lo = (1.0f - s2) + a;
+  float b = a * e.hi, b_lo = a * e.lo; /* exact scalings */
+  float num = s1 - b, num_lo = ((s1 - num) - b) + (s1_lo - b_lo);
+  float den = s2 + b, den_lo = ((s2 - den) + b) + (s2_lo + b_lo);
+  /* 1/(den + den_lo) = inv (1 + ri) to O(2^-48); then (num + num_lo) inv (1 + ri). */
+  float inv = 1.0f / den;
+  float ri = fmaf(-inv, den, 1.0f);
+  ri = fmaf(-inv, den_lo, ri);
+  float m = num * inv;
+  float m_lo = fmaf(num, inv, -m);
+  m_lo = fmaf(num_lo, inv, m_lo);
+  m_lo = fmaf(m, ri, m_lo);
+  float y = copysignf(m + m_lo, x);
+  return isnan(x) ? x + x : y;
+}
+
+void sg_tanh_scalar(size_t n, const float *x, float *y) {
+  for (size_t i = 0; i < n; i++) y[i] = tanh1(x[i]);
+}
+
+/* dx = dy * (1 - y*y): the FMA rounds 1 - y^2 once, from the exact y^2, so
+ * near |y| = 1 (where 1 - y^2 cancels) it is still within 0.5 ULP; with the
+ * product's rounding, within ~1 ULP of dy (1 - y^2) for any y. */
+void sg_tanh_backward_scalar(size_t n, const float *y, const float *dy, float *dx) {
+  for (size_t i = 0; i < n; i++) dx[i] = sg_mend_nan2(dy[i] * fmaf(-y[i], y[i], 1.0f), y[i], dy[i]);
+}

@@ -1,0 +1,4 @@
+/* gradcheck engine: to be written. */
+#include <config.h>
+
+#include "gradcheck.h"

@@ -1,11 +1,13 @@
-/* make check-exhaustive: sg_sigmoid over every one of the 2^32 float inputs on
- * every supported ISA, against the double oracle and against the scalar
- * reference bit for bit. Prints the max ULP error, the input where it occurs
- * and the number of outputs that differ from scalar; with -o FILE also writes
- * the error histogram (bins of 1/64 ULP) for plotting. Uses every core. */
+/* make check-exhaustive: sg_sigmoid or sg_tanh (-f NAME) over every one of the
+ * 2^32 float inputs on every supported ISA, against the double oracle and
+ * against the scalar reference bit for bit. Prints the max ULP error, the
+ * input where it occurs and the number of outputs that differ from scalar;
+ * with -o FILE also writes the error histogram (bins of 1/64 ULP) for
+ * plotting. Uses every core. */
 #include <config.h>
 
 #include <pthread.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -20,6 +22,20 @@ struct result {
   uint64_t mismatches;
   uint64_t hist[BINS];
 };
+
+/* The functions it can sweep, with their oracles and promised bounds. */
+typedef void (*unary_fn)(size_t n, const float *x, float *y);
+static double sigmoid_oracle(double x) { return 1.0 / (1.0 + exp(-x)); }
+static const struct sweep {
+  const char *name;
+  size_t entry_offset; /* of the kernel in struct sg_table */
+  double (*oracle)(double x);
+  double max_ulp;
+} sweeps[] = {
+    {"sigmoid", offsetof(struct sg_table, sigmoid), sigmoid_oracle, 1.5},
+    {"tanh", offsetof(struct sg_table, tanh), tanh, 1.0},
+};
+static const struct sweep *sweep = &sweeps[0];
 
 static sg_isa isas[SG_ISA_COUNT];
 static int nisa;
@@ -40,11 +56,13 @@ static void *worker(void *arg) {
     if (c >= (1ull << 32) / CHUNK) break;
     for (uint32_t i = 0; i < CHUNK; i++) {
       x[i] = u2f((uint32_t)(c * CHUNK + i));
-      oracle[i] = 1.0 / (1.0 + exp(-(double)x[i]));
+      oracle[i] = sweep->oracle((double)x[i]);
     }
     for (int j = 0; j < nisa; j++) {
       float *out = j ? y : ref;
-      sg_table_for(isas[j])->sigmoid(CHUNK, x, out);
+      unary_fn f;
+      memcpy(&f, (const char *)sg_table_for(isas[j]) + sweep->entry_offset, sizeof f);
+      f(CHUNK, x, out);
       struct result *r = &local[j];
       for (uint32_t i = 0; i < CHUNK; i++) {
         if (j && f2u(y[i]) != f2u(ref[i])) r->mismatches++;
@@ -74,10 +92,19 @@ static void *worker(void *arg) {
 int main(int argc, char **argv) {
   const char *hist_path = NULL;
   int opt;
-  while ((opt = getopt(argc, argv, "o:")) != -1) {
-    if (opt == 'o') hist_path = optarg;
-    else {
-      fprintf(stderr, "usage: exhaustive [-o HISTOGRAM_FILE]\n");
+  while ((opt = getopt(argc, argv, "f:o:")) != -1) {
+    if (opt == 'o') {
+      hist_path = optarg;
+    } else if (opt == 'f') {
+      size_t i = 0, count = sizeof sweeps / sizeof *sweeps;
+      while (i < count && strcmp(optarg, sweeps[i].name) != 0) i++;
+      if (i == count) {
+        fprintf(stderr, "exhaustive: unknown function '%s' (sigmoid, tanh)\n", optarg);
+        return 2;
+      }
+      sweep = &sweeps[i];
+    } else {
+      fprintf(stderr, "usage: exhaustive [-f sigmoid|tanh] [-o HISTOGRAM_FILE]\n");
       return 2;
     }
   }
@@ -92,10 +119,10 @@ int main(int argc, char **argv) {
   int fail = 0;
   for (int j = 0; j < nisa; j++) {
     struct result *r = &results[j];
-    printf("sigmoid %-7s all 2^32 inputs: max %.4f ULP at x = %a (bits %08x); %llu differ from scalar\n",
-           sg_isa_name(isas[j]), r->max_ulp, u2f(r->worst), r->worst,
+    printf("%s %-7s all 2^32 inputs: max %.4f ULP at x = %a (bits %08x); %llu differ from scalar\n",
+           sweep->name, sg_isa_name(isas[j]), r->max_ulp, u2f(r->worst), r->worst,
            (unsigned long long)r->mismatches);
-    fail |= r->max_ulp > 1.5 || r->mismatches != 0;
+    fail |= r->max_ulp > sweep->max_ulp || r->mismatches != 0;
   }
   if (hist_path) {
     FILE *f = fopen(hist_path, "w");
@@ -103,7 +130,8 @@ int main(int argc, char **argv) {
       perror(hist_path);
       return 1;
     }
-    fprintf(f, "# sigmoid ULP error histogram over all finite floats; bin = [ulp, ulp + 1/64)\n# ulp");
+    fprintf(f, "# %s ULP error histogram over all finite floats; bin = [ulp, ulp + 1/64)\n# ulp",
+            sweep->name);
     for (int j = 0; j < nisa; j++) fprintf(f, " %s", sg_isa_name(isas[j]));
     fputc('\n', f);
     for (int b = 0; b < BINS; b++) {

@@ -1,4 +1,4 @@
-/* Output digests of the fixed input sets of verify/test_sigmoid.c, as the
+/* Output digests of the fixed input sets of verify/test_elementwise.c, as the
  * scalar reference computes them. Every ISA on every architecture must
  * reproduce them (DESIGN.md section 4). They change only when an algorithm or
  * constant changes on purpose: then take the new value the test prints, from
@@ -8,6 +8,8 @@
 
 #define GOLDEN_SIGMOID_DIGEST 0x5ba8b470021731beull
 #define GOLDEN_SIGMOID_BACKWARD_DIGEST 0x1cbcb23bc133bc8bull
+#define GOLDEN_TANH_DIGEST 0x30ec228bc67b312eull
+#define GOLDEN_TANH_BACKWARD_DIGEST 0x9d06132cde8e1121ull
 
 /* verify/test_softmax.c: outputs over its random and adversarial row sets
  * (the xent loss digest covers the returned loss of each set). */

@@ -6,11 +6,12 @@ VERIFY_LIBS = libsimdgrad.la -lm
 # Static: no libtool wrapper script, so qemu-user can run the test binaries.
 VERIFY_LINK_FLAGS = -static
 
-check_PROGRAMS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax \
+check_PROGRAMS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax \
+	verify/test_loss \
 	verify/test_dense
-verify_test_sigmoid_SOURCES = verify/test_sigmoid.c $(VERIFY_COMMON)
-verify_test_sigmoid_LDADD = $(VERIFY_LIBS)
-verify_test_sigmoid_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_elementwise_SOURCES = verify/test_elementwise.c $(VERIFY_COMMON)
+verify_test_elementwise_LDADD = $(VERIFY_LIBS)
+verify_test_elementwise_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_edges_SOURCES = verify/test_edges.c $(VERIFY_COMMON)
 verify_test_edges_LDADD = $(VERIFY_LIBS)
 verify_test_edges_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -20,11 +21,15 @@ verify_test_dispatch_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_softmax_SOURCES = verify/test_softmax.c $(VERIFY_COMMON)
 verify_test_softmax_LDADD = $(VERIFY_LIBS)
 verify_test_softmax_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_loss_SOURCES = verify/test_loss.c $(VERIFY_COMMON)
+verify_test_loss_LDADD = $(VERIFY_LIBS)
+verify_test_loss_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_dense_SOURCES = verify/test_dense.c $(VERIFY_COMMON)
 verify_test_dense_LDADD = $(VERIFY_LIBS) $(OPENBLAS_LIBS)
 verify_test_dense_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
-TESTS += verify/test_sigmoid verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
+TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
+	verify/test_loss \
 	verify/test_cli.sh
 EXTRA_DIST += verify/test_cli.sh
 
@@ -39,7 +44,8 @@ EXTRA_PROGRAMS += verify/exhaustive
 verify_exhaustive_SOURCES = verify/exhaustive.c $(VERIFY_COMMON)
 verify_exhaustive_LDADD = $(VERIFY_LIBS)
 verify_exhaustive_LDFLAGS = $(VERIFY_LINK_FLAGS)
-CLEANFILES += verify/exhaustive verify/sigmoid-ulp-histogram.dat
+CLEANFILES += verify/exhaustive verify/sigmoid-ulp-histogram.dat verify/tanh-ulp-histogram.dat
 check-exhaustive: verify/exhaustive$(EXEEXT)
-	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -o verify/sigmoid-ulp-histogram.dat
+	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f sigmoid -o verify/sigmoid-ulp-histogram.dat
+	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f tanh -o verify/tanh-ulp-histogram.dat
 .PHONY: check-exhaustive

@@ -1,4 +1,5 @@
-/* Edge cases of the element-wise kernels on every supported ISA: every length
+/* Edge cases of the element-wise kernels (sigmoid, tanh, relu and their
+ * derivatives) on every supported ISA: every length
  * 0..67 (all tails of every vector width) at every misalignment of input and
  * output, guard zones that must stay untouched, in place, the streaming-store
  * path of large arrays, and the special values of DESIGN.md section 4. The
@@ -83,6 +84,10 @@ static void fences(sg_isa isa) {
     sg_sigmoid(n, a, out);
     sg_sigmoid_backward(n, b + end, a + end, out + end);
     sg_sigmoid_backward(n, b, a, out);
+    sg_tanh(n, a + end, out + end);
+    sg_tanh(n, a, out);
+    sg_tanh_backward(n, b + end, a + end, out + end);
+    sg_tanh_backward(n, b, a, out);
     sg_relu(n, a + end, out + end);
     sg_relu(n, a, out);
     sg_relu_backward(n, a + end, b + end, out + end);
@@ -91,24 +96,25 @@ static void fences(sg_isa isa) {
 }
 
 /* Arrays big enough for the streaming-store path, at an odd offset, and in place. */
-static void large(sg_isa isa) {
+static void large(sg_isa isa, const char *what, unary_fn f) {
   size_t n = (size_t)3 << 20; /* 12 MiB of output */
   float *x = xmalloc((n + 1) * sizeof *x), *y = xmalloc((n + 1) * sizeof *y),
         *ref = xmalloc(n * sizeof *ref);
   uint64_t seed = 3;
   for (size_t i = 0; i < n + 1; i++) x[i] = rng_uniform(&seed, -40.0f, 40.0f);
   sg_set_isa(SG_ISA_SCALAR);
-  sg_sigmoid(n, x + 1, ref);
+  f(n, x + 1, ref);
   sg_set_isa(isa);
   y[0] = u2f(CANARY);
-  sg_sigmoid(n, x + 1, y + 1);
+  f(n, x + 1, y + 1);
   size_t bad = 0;
   for (size_t i = 0; i < n; i++) bad += f2u(y[i + 1]) != f2u(ref[i]);
-  CHECK(bad == 0 && f2u(y[0]) == CANARY, "%s large out of place: %zu differ", sg_isa_name(isa), bad);
-  sg_sigmoid(n, x + 1, x + 1);
+  CHECK(bad == 0 && f2u(y[0]) == CANARY, "%s %s large out of place: %zu differ", what,
+        sg_isa_name(isa), bad);
+  f(n, x + 1, x + 1);
   bad = 0;
   for (size_t i = 0; i < n; i++) bad += f2u(x[i + 1]) != f2u(ref[i]);
-  CHECK(bad == 0, "%s large in place: %zu differ", sg_isa_name(isa), bad);
+  CHECK(bad == 0, "%s %s large in place: %zu differ", what, sg_isa_name(isa), bad);
   free(x), free(y), free(ref);
 }
 
@@ -122,6 +128,50 @@ static float dsig1(float y, float dy) {
   float dx;
   sg_sigmoid_backward(1, &y, &dy, &dx);
   return dx;
+}
+
+static float tanh1(float x) {
+  float y;
+  sg_tanh(1, &x, &y);
+  return y;
+}
+
+static float dtanh1(float y, float dy) {
+  float dx;
+  sg_tanh_backward(1, &y, &dy, &dx);
+  return dx;
+}
+
+static void tanh_specials(sg_isa isa) {
+  const char *s = sg_isa_name(isa);
+  sg_set_isa(isa);
+  CHECK(tanh1(INFINITY) == 1.0f && tanh1(-INFINITY) == -1.0f, "%s tanh(+-inf)", s);
+  CHECK(tanh1(FLT_MAX) == 1.0f && tanh1(-FLT_MAX) == -1.0f, "%s tanh(+-FLT_MAX)", s);
+  CHECK(f2u(tanh1(u2f(0x7fa00001))) == 0x7fe00001 && f2u(tanh1(u2f(0xffa00001))) == 0xffe00001,
+        "%s tanh(sNaN) = %08x, want the quieted payload", s, f2u(tanh1(u2f(0x7fa00001))));
+  CHECK(f2u(tanh1(0.0f)) == 0 && f2u(tanh1(-0.0f)) == 0x80000000u, "%s tanh(+-0) keeps the sign", s);
+  /* tanh x = x - x^3/3 rounds to x for |x| < 2^-12: subnormals are kept, not flushed. */
+  CHECK(tanh1(1e-45f) == 1e-45f && tanh1(-1e-45f) == -1e-45f, "%s tanh(+-subnormal)", s);
+  CHECK(tanh1(0x1p-20f) == 0x1p-20f && tanh1(-0x1.234p-13f) == -0x1.234p-13f, "%s tanh(tiny) != x", s);
+  /* 1 - tanh x = 2e^-2x / (1 + e^-2x) falls below half an ULP of 1 at x = 9.01. */
+  CHECK(tanh1(9.2f) == 1.0f && tanh1(8.8f) < 1.0f && tanh1(-8.8f) > -1.0f, "%s tanh reaches 1 at the wrong place", s);
+  /* Odd: the sign is copied, never recomputed. */
+  uint64_t seed = 11;
+  int odd = 1;
+  for (int i = 0; i < 1000; i++) {
+    float x = rng_uniform(&seed, 0.0f, 12.0f);
+    odd &= f2u(tanh1(-x)) == (f2u(tanh1(x)) ^ 0x80000000u);
+  }
+  CHECK(odd, "%s tanh(-x) != -tanh(x)", s);
+
+  CHECK(dtanh1(0.0f, 1.0f) == 1.0f && dtanh1(-0.0f, -3.0f) == -3.0f, "%s tanh'(0) != 1", s);
+  CHECK(dtanh1(1.0f, 5.0f) == 0.0f && dtanh1(-1.0f, 5.0f) == 0.0f, "%s tanh' at saturation", s);
+  CHECK(dtanh1(0.5f, 2.0f) == 1.5f && dtanh1(-0.5f, -2.0f) == -1.5f, "%s dy*(1-y*y) sign/scale", s);
+  CHECK(isnan(dtanh1(NAN, 1.0f)) && isnan(dtanh1(0.5f, NAN)), "%s tanh_backward NaN", s);
+  /* y = 1 - 2^-23: 1 - y^2 = 2^-22 - 2^-46 exactly, from the exact y^2 of an FMA;
+   * a rounded y^2 (1 - 2^-22) would give 2^-22. */
+  CHECK(dtanh1(0x1.fffffcp-1f, 1.0f) == 0x1.fffffep-23f, "%s tanh' near 1 loses the low part: %a", s,
+        dtanh1(0x1.fffffcp-1f, 1.0f));
 }
 
 static void specials(sg_isa isa) {
@@ -187,12 +237,16 @@ int main(void) {
   for (int j = 0; j < k; j++) {
     tails(isas[j], "sigmoid", sg_sigmoid, NULL, 0);
     tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward, 0);
+    tails(isas[j], "tanh", sg_tanh, NULL, 0);
+    tails(isas[j], "tanh_backward", NULL, sg_tanh_backward, 0);
     tails(isas[j], "relu", sg_relu, NULL, 1);
     tails(isas[j], "relu_backward", NULL, sg_relu_backward, 1);
     relu_sweep(isas[j]);
     fences(isas[j]);
-    large(isas[j]);
+    large(isas[j], "sigmoid", sg_sigmoid);
+    large(isas[j], "tanh", sg_tanh);
     specials(isas[j]);
+    tanh_specials(isas[j]);
     printf("edges %-7s done\n", sg_isa_name(isas[j]));
   }
   return check_summary("test_edges");

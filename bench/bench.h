@@ -14,6 +14,7 @@ extern "C" {
 /* bench/peers.c, compiled with the project's normal flags. */
 const char *bench_c_compiler(void);                                /* "gcc 12.2.0" */
 void bench_libm_sigmoid(size_t n, const float *x, float *y);      /* y = 1/(1+expf(-x)) */
+void bench_libm_tanh(size_t n, const float *x, float *y);         /* y = tanhf(x) */
 /* Runs `reps` blocks of 64 dependent integer adds (one cycle each on any
  * current x86-64 or aarch64 core); returns 0 on other targets. */
 int bench_add_chain(uint64_t reps, uint64_t *sink);
@@ -43,11 +44,13 @@ void bench_blas_sger(size_t m, size_t n, float alpha, const float *x, const floa
 
 /* bench/x86_avx2.c (SG_HAVE_AVX2), compiled with AVX2_CFLAGS. */
 void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
+void bench_sleef_tanhf8(size_t n, const float *x, float *y);        /* Sleef_tanhf8_u10avx2 loop */
 float bench_divps_ymm(uint64_t reps); /* reps * 12 vdivps ymm, 12 independent chains */
 void bench_fma_ymm(uint64_t reps); /* reps * BENCH_FMA_YMM_CHAINS vfmadd231ps ymm, independent chains */
 
 /* bench/x86_avx512.c (SG_HAVE_AVX512), compiled with AVX512_CFLAGS. */
 void bench_sleef_expf16_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */
+void bench_sleef_tanhf16(size_t n, const float *x, float *y);        /* Sleef_tanhf16_u10avx512f loop */
 float bench_divps_zmm(uint64_t reps); /* reps * 12 vdivps zmm, 12 independent chains */
 void bench_stream_copy_zmm(size_t n, const float *x, float *y); /* copy, non-temporal stores */
 void bench_fma_zmm(uint64_t reps); /* reps * BENCH_FMA_ZMM_CHAINS vfmadd231ps zmm, independent chains */

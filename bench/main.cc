@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <utility>
@@ -140,6 +141,13 @@ void bm_sigmoid(benchmark::State &state, sg_isa isa) {
   sg_set_isa(before);
 }
 
+void bm_tanh(benchmark::State &state, sg_isa isa) {
+  sg_isa before;
+  if (!force_isa(state, isa, &before)) return;
+  run_elementwise(state, [](size_t n, const float *x, float *y) { sg_tanh(n, x, y); });
+  sg_set_isa(before);
+}
+
 // ---- peers -----------------------------------------------------------------------
 
 void bm_memcpy(benchmark::State &state) {
@@ -147,6 +155,7 @@ void bm_memcpy(benchmark::State &state) {
 }
 
 void bm_libm_sigmoid(benchmark::State &state) { run_elementwise(state, bench_libm_sigmoid); }
+void bm_libm_tanh(benchmark::State &state) { run_elementwise(state, bench_libm_tanh); }
 
 #ifdef SG_BENCH_XNNPACK
 // Times an XNNPACK operator that create and setup left in op (err: their
@@ -197,6 +206,25 @@ void bm_sleef_sigmoid(benchmark::State &state, sg_isa isa) {
 #endif
 #if SG_HAVE_AVX2
   if (isa == SG_ISA_AVX2) return run_elementwise(state, bench_sleef_expf8_sigmoid);
+#endif
+  state.SkipWithError("no SLEEF loop for this ISA");
+#else
+  (void)isa;
+  state.SkipWithError("SLEEF not found by configure (x86 only)");
+#endif
+}
+
+void bm_sleef_tanh(benchmark::State &state, sg_isa isa) {
+#if defined(SG_BENCH_SLEEF) && defined(SG_BENCH_X86)
+  if (!sg_isa_supported(isa)) {
+    state.SkipWithError("ISA not supported by this CPU (or not built)");
+    return;
+  }
+#if SG_HAVE_AVX512
+  if (isa == SG_ISA_AVX512) return run_elementwise(state, bench_sleef_tanhf16);
+#endif
+#if SG_HAVE_AVX2
+  if (isa == SG_ISA_AVX2) return run_elementwise(state, bench_sleef_tanhf8);
 #endif
   state.SkipWithError("no SLEEF loop for this ISA");
 #else
@@ -603,6 +631,15 @@ void register_sigmoid_set() {
   benchmark::RegisterBenchmark("sleef_expf8_loop", bm_sleef_sigmoid, SG_ISA_AVX2)->Apply(sizes);
 #endif
   benchmark::RegisterBenchmark("libm_sigmoid", bm_libm_sigmoid)->Apply(sizes);
+  // tanh against SLEEF's tanhf and libm (the installed XNNPACK has no f32 tanh).
+  for (sg_isa isa : isas_of_this_arch())
+    benchmark::RegisterBenchmark((std::string("tanh/") + sg_isa_name(isa)).c_str(), bm_tanh, isa)
+        ->Apply(sizes);
+#ifdef SG_BENCH_X86
+  benchmark::RegisterBenchmark("sleef_tanhf16_loop", bm_sleef_tanh, SG_ISA_AVX512)->Apply(sizes);
+  benchmark::RegisterBenchmark("sleef_tanhf8_loop", bm_sleef_tanh, SG_ISA_AVX2)->Apply(sizes);
+#endif
+  benchmark::RegisterBenchmark("libm_tanh", bm_libm_tanh)->Apply(sizes);
   benchmark::RegisterBenchmark("memcpy", bm_memcpy)->Apply(sizes);
 #ifdef SG_BENCH_X86
   benchmark::RegisterBenchmark("stream_copy/avx512", bm_stream_copy)->Arg(kLarge);
@@ -777,24 +814,34 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   }
 
  private:
-  void sigmoid_summary(std::FILE *out, double ghz) const {
+  // The best ISA of an element-wise kernel at each size, and its ratio to each peer.
+  void best_vs_peers(std::FILE *out, const char *kernel, std::initializer_list<const char *> peers,
+                     double ghz) const {
     for (int64_t n : {kSmall, kLarge}) {
       std::string sn = std::to_string(n), best_isa;
       double best = 0;
       for (sg_isa isa : isas_of_this_arch()) {
-        double v = get(std::string("sigmoid/") + sg_isa_name(isa) + "/" + sn);
+        double v = get(std::string(kernel) + "/" + sg_isa_name(isa) + "/" + sn);
         if (v > best) best = v, best_isa = sg_isa_name(isa);
       }
       if (!(best > 0)) continue;
-      std::fprintf(out, "  n=%s: best simdgrad ISA %s %.3f G/s", sn.c_str(), best_isa.c_str(), best / 1e9);
+      std::fprintf(out, "  %s n=%s: best simdgrad ISA %s %.3f G/s", kernel, sn.c_str(), best_isa.c_str(),
+                   best / 1e9);
       if (ghz > 0) std::fprintf(out, " (%.2f cycles per 16 elements)", 16 * ghz * 1e9 / best);
       std::fprintf(out, "\n");
-      for (const char *peer : {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "memcpy",
-                               "stream_copy/avx512"}) {
+      for (const char *peer : peers) {
         double v = get(std::string(peer) + "/" + sn);
         if (v > 0) std::fprintf(out, "    / %-18s %7.3f G/s = %6.3fx\n", peer, v / 1e9, best / v);
       }
     }
+  }
+
+  void sigmoid_summary(std::FILE *out, double ghz) const {
+    best_vs_peers(out, "sigmoid",
+                  {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "memcpy",
+                   "stream_copy/avx512"},
+                  ghz);
+    best_vs_peers(out, "tanh", {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "memcpy"}, ghz);
     std::fprintf(out, "  targets: best/xnnpack at %" PRId64 " >= 1.0x, best/memcpy at %" PRId64 " >= 0.95x\n",
                  kSmall, kLarge);
     for (sg_isa isa : isas_of_this_arch()) {

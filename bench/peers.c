@@ -21,6 +21,10 @@ void bench_libm_sigmoid(size_t n, const float *x, float *y) {
   for (size_t i = 0; i < n; i++) y[i] = 1.0f / (1.0f + expf(-x[i]));
 }
 
+void bench_libm_tanh(size_t n, const float *x, float *y) {
+  for (size_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+}
+
 #if defined(__x86_64__)
 #define ADD8 "add %0, %0\n\tadd %0, %0\n\tadd %0, %0\n\tadd %0, %0\n\t" \
              "add %0, %0\n\tadd %0, %0\n\tadd %0, %0\n\tadd %0, %0\n\t"

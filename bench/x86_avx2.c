@@ -27,6 +27,17 @@ void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y) {
     _mm256_maskstore_ps(y + i, m, sigmoid8(_mm256_maskload_ps(x + i, m)));
   }
 }
+
+/* SLEEF's 1-ULP tanhf over an array, the peer of sg_tanh. */
+void bench_sleef_tanhf8(size_t n, const float *x, float *y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, Sleef_tanhf8_u10avx2(_mm256_loadu_ps(x + i)));
+  if (i < n) {
+    __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane);
+    _mm256_maskstore_ps(y + i, m, Sleef_tanhf8_u10avx2(_mm256_maskload_ps(x + i, m)));
+  }
+}
 #endif
 
 /* See x86_avx512.c: 12 independent chains a <- 1.5 / a. */

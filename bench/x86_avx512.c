@@ -26,6 +26,16 @@ void bench_sleef_expf16_sigmoid(size_t n, const float *x, float *y) {
     _mm512_mask_storeu_ps(y + i, m, sigmoid16(_mm512_maskz_loadu_ps(m, x + i)));
   }
 }
+
+/* SLEEF's 1-ULP tanhf over an array, the peer of sg_tanh. */
+void bench_sleef_tanhf16(size_t n, const float *x, float *y) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, Sleef_tanhf16_u10avx512f(_mm512_loadu_ps(x + i)));
+  if (i < n) {
+    __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, Sleef_tanhf16_u10avx512f(_mm512_maskz_loadu_ps(m, x + i)));
+  }
+}
 #endif
 
 /* A copy with streaming (non-temporal) stores, as sg_sigmoid writes large

@@ -13,5 +13,6 @@ libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$
 # under qemu-user in a cross build (no libtool wrapper script in the way).
 bin_PROGRAMS += src/cli/simdgrad
 src_cli_simdgrad_SOURCES = src/cli/main.c verify/gradcheck.c verify/gradcheck.h
+src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/verify
 src_cli_simdgrad_LDADD = libsimdgrad.la -lm
 src_cli_simdgrad_LDFLAGS = -static

@@ -120,8 +120,10 @@ typedef struct sg_mlp sg_mlp;
 sg_mlp *sg_mlp_create(size_t depth, const size_t *widths, const sg_act *hidden, sg_head head);
 void    sg_mlp_free(sg_mlp *m);
 /* W drawn from N(0, s^2) with s = 1 (NORMAL), sqrt(2/(in+out)) (XAVIER, Glorot)
- * or sqrt(2/in) (HE); b = 0. The same seed gives the same bits everywhere. */
-void    sg_mlp_init(sg_mlp *m, sg_init init, uint64_t seed);
+ * or sqrt(2/in) (HE); b = 0; gradients 0. The same seed gives the same
+ * parameters on every ISA (across C libraries a draw's last bit may differ:
+ * libm's log). 0, or -1 (errno EINVAL: unknown init, m NULL; nothing changed). */
+int     sg_mlp_init(sg_mlp *m, sg_init init, uint64_t seed);
 size_t  sg_mlp_depth(const sg_mlp *m);
 size_t  sg_mlp_width(const sg_mlp *m, size_t i);      /* widths[i], 0 <= i <= depth */
 float  *sg_mlp_weights(sg_mlp *m, size_t layer);      /* W, widths[l] x widths[l+1] */

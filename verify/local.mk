@@ -8,7 +8,7 @@ VERIFY_LINK_FLAGS = -static
 
 check_PROGRAMS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax \
 	verify/test_loss \
-	verify/test_dense
+	verify/test_dense verify/test_gradcheck
 verify_test_elementwise_SOURCES = verify/test_elementwise.c $(VERIFY_COMMON)
 verify_test_elementwise_LDADD = $(VERIFY_LIBS)
 verify_test_elementwise_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -27,9 +27,13 @@ verify_test_loss_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_dense_SOURCES = verify/test_dense.c $(VERIFY_COMMON)
 verify_test_dense_LDADD = $(VERIFY_LIBS) $(OPENBLAS_LIBS)
 verify_test_dense_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_gradcheck_SOURCES = verify/test_gradcheck.c verify/gradcheck.c verify/gradcheck.h \
+	$(VERIFY_COMMON)
+verify_test_gradcheck_LDADD = $(VERIFY_LIBS)
+verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
-	verify/test_loss \
+	verify/test_loss verify/test_gradcheck \
 	verify/test_cli.sh
 EXTRA_DIST += verify/test_cli.sh
 

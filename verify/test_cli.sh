@@ -1,6 +1,7 @@
 #!/bin/sh
-# The simdgrad CLI: info, --help, --version, usage errors, and SIMDGRAD_ISA
-# (an unknown or unsupported value must be an error, never a silent fallback).
+# The simdgrad CLI: info, --help, --version, usage errors, SIMDGRAD_ISA (an
+# unknown or unsupported value must be an error, never a silent fallback), and
+# gradcheck with its options.
 # $SIMDGRAD is the binary, $TEST_RUNNER the emulator of a cross build (or empty).
 fail=0
 out=$(mktemp) err=$(mktemp)
@@ -47,6 +48,29 @@ case "$($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p')" in
 esac
 SIMDGRAD_ISA=$other run 2 info
 expect "$err" "SIMDGRAD_ISA=$other: not supported" "unsupported SIMDGRAD_ISA is an error"
+
+# gradcheck: the default set passes; options restrict it; bad values exit 2.
+run 0 gradcheck
+expect "$out" '^sigmoid_backward .* pass$' "gradcheck checks sigmoid_backward"
+expect "$out" '^mlp xent d6 b8 .* pass$' "gradcheck checks a depth-6 MLP"
+expect "$out" '^logistic regression ' "gradcheck checks logistic regression"
+expect "$out" ' 0 failed.*: pass$' "gradcheck sums up"
+if grep -q 'FAIL' "$out"; then echo "FAIL: gradcheck reported a failure:"; grep FAIL "$out"; fail=1; fi
+run 0 gradcheck --depth 3 --head xent
+expect "$out" '^mlp xent d3 b1 .* pass$' "--depth 3 --head xent"
+if grep -E '^mlp (mse|xent d[^3])' "$out" >/dev/null; then
+  echo "FAIL: --depth 3 --head xent ran other MLPs"; fail=1
+fi
+run 0 gradcheck --isa scalar --depth 1
+expect "$out" 'ISA scalar' "--isa scalar"
+run 2 gradcheck --depth 0;   expect "$err" 'depth wants a whole number from 1 to 64' "--depth 0"
+run 2 gradcheck --depth x;   expect "$err" "depth wants a whole number from 1 to 64, not 'x'" "--depth x"
+run 2 gradcheck --depth 65;  expect "$err" 'depth wants a whole number from 1 to 64' "--depth 65"
+run 2 gradcheck --head foo;  expect "$err" "head wants mse or xent, not 'foo'" "--head foo"
+run 2 gradcheck --isa bogus; expect "$err" 'isa bogus: unknown ISA' "--isa bogus"
+run 2 gradcheck --isa $other; expect "$err" "isa $other: not supported" "--isa of the other architecture"
+run 2 gradcheck --depth;     expect "$err" "requires an argument" "--depth without a value"
+run 2 gradcheck extra;       expect "$err" "unexpected argument 'extra'" "gradcheck with an argument"
 
 [ $fail -eq 0 ] && echo "test_cli: all passed"
 exit $fail

@@ -195,40 +195,26 @@ void bm_xnnpack_sigmoid(benchmark::State &state, size_t width) {
 #endif
 }
 
-void bm_sleef_sigmoid(benchmark::State &state, sg_isa isa) {
+// The SLEEF peers of the element-wise kernels, on one ISA's vectors: the
+// sigmoid built on SLEEF's expf, or SLEEF's tanhf.
+enum class SleefJob { kSigmoid, kTanh };
+void bm_sleef(benchmark::State &state, sg_isa isa, SleefJob job) {
 #if defined(SG_BENCH_SLEEF) && defined(SG_BENCH_X86)
   if (!sg_isa_supported(isa)) {
     state.SkipWithError("ISA not supported by this CPU (or not built)");
     return;
   }
+  void (*loop)(size_t, const float *, float *) = nullptr;
 #if SG_HAVE_AVX512
-  if (isa == SG_ISA_AVX512) return run_elementwise(state, bench_sleef_expf16_sigmoid);
+  if (isa == SG_ISA_AVX512) loop = job == SleefJob::kSigmoid ? bench_sleef_expf16_sigmoid : bench_sleef_tanhf16;
 #endif
 #if SG_HAVE_AVX2
-  if (isa == SG_ISA_AVX2) return run_elementwise(state, bench_sleef_expf8_sigmoid);
+  if (isa == SG_ISA_AVX2) loop = job == SleefJob::kSigmoid ? bench_sleef_expf8_sigmoid : bench_sleef_tanhf8;
 #endif
+  if (loop) return run_elementwise(state, loop);
   state.SkipWithError("no SLEEF loop for this ISA");
 #else
-  (void)isa;
-  state.SkipWithError("SLEEF not found by configure (x86 only)");
-#endif
-}
-
-void bm_sleef_tanh(benchmark::State &state, sg_isa isa) {
-#if defined(SG_BENCH_SLEEF) && defined(SG_BENCH_X86)
-  if (!sg_isa_supported(isa)) {
-    state.SkipWithError("ISA not supported by this CPU (or not built)");
-    return;
-  }
-#if SG_HAVE_AVX512
-  if (isa == SG_ISA_AVX512) return run_elementwise(state, bench_sleef_tanhf16);
-#endif
-#if SG_HAVE_AVX2
-  if (isa == SG_ISA_AVX2) return run_elementwise(state, bench_sleef_tanhf8);
-#endif
-  state.SkipWithError("no SLEEF loop for this ISA");
-#else
-  (void)isa;
+  (void)isa, (void)job;
   state.SkipWithError("SLEEF not found by configure (x86 only)");
 #endif
 }
@@ -627,8 +613,8 @@ void register_sigmoid_set() {
   // so one row of n it is.
   benchmark::RegisterBenchmark("xnnpack_sigmoid", bm_xnnpack_sigmoid, size_t(0))->Apply(sizes);
 #ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("sleef_expf16_loop", bm_sleef_sigmoid, SG_ISA_AVX512)->Apply(sizes);
-  benchmark::RegisterBenchmark("sleef_expf8_loop", bm_sleef_sigmoid, SG_ISA_AVX2)->Apply(sizes);
+  benchmark::RegisterBenchmark("sleef_expf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kSigmoid)->Apply(sizes);
+  benchmark::RegisterBenchmark("sleef_expf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kSigmoid)->Apply(sizes);
 #endif
   benchmark::RegisterBenchmark("libm_sigmoid", bm_libm_sigmoid)->Apply(sizes);
   // tanh against SLEEF's tanhf and libm (the installed XNNPACK has no f32 tanh).
@@ -636,8 +622,8 @@ void register_sigmoid_set() {
     benchmark::RegisterBenchmark((std::string("tanh/") + sg_isa_name(isa)).c_str(), bm_tanh, isa)
         ->Apply(sizes);
 #ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("sleef_tanhf16_loop", bm_sleef_tanh, SG_ISA_AVX512)->Apply(sizes);
-  benchmark::RegisterBenchmark("sleef_tanhf8_loop", bm_sleef_tanh, SG_ISA_AVX2)->Apply(sizes);
+  benchmark::RegisterBenchmark("sleef_tanhf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kTanh)->Apply(sizes);
+  benchmark::RegisterBenchmark("sleef_tanhf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kTanh)->Apply(sizes);
 #endif
   benchmark::RegisterBenchmark("libm_tanh", bm_libm_tanh)->Apply(sizes);
   benchmark::RegisterBenchmark("memcpy", bm_memcpy)->Apply(sizes);

@@ -1,5 +1,5 @@
 /* AVX2+FMA peers and probes, compiled with AVX2_CFLAGS and called only when
- * the CPU runs AVX2: the SLEEF sigmoid loop and a vdivps ymm throughput probe.
+ * the CPU runs AVX2: the SLEEF sigmoid and tanh loops and a vdivps ymm throughput probe.
  * sleef.h declares its __m256 functions only under __AVX__. */
 #include <config.h>
 
@@ -16,28 +16,24 @@ static inline __m256 sigmoid8(__m256 x) {
   return _mm256_div_ps(one, _mm256_add_ps(one, e));
 }
 
+/* void NAME(n, x, y): y = F(x) over the array, 8 floats at a time, the tail
+ * masked. */
+#define YMM_LOOP(NAME, F)                                                          \
+  void NAME(size_t n, const float *x, float *y) {                                  \
+    size_t i = 0;                                                                  \
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, F(_mm256_loadu_ps(x + i))); \
+    if (i < n) {                                                                   \
+      __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);                    \
+      __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane);       \
+      _mm256_maskstore_ps(y + i, m, F(_mm256_maskload_ps(x + i, m)));              \
+    }                                                                              \
+  }
+
 /* The same job as sg_sigmoid: y = 1/(1+exp(-x)) with SLEEF's 1-ULP expf and
  * one true division, as a user of SLEEF would write it. */
-void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, sigmoid8(_mm256_loadu_ps(x + i)));
-  if (i < n) {
-    __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane);
-    _mm256_maskstore_ps(y + i, m, sigmoid8(_mm256_maskload_ps(x + i, m)));
-  }
-}
-
+YMM_LOOP(bench_sleef_expf8_sigmoid, sigmoid8)
 /* SLEEF's 1-ULP tanhf over an array, the peer of sg_tanh. */
-void bench_sleef_tanhf8(size_t n, const float *x, float *y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, Sleef_tanhf8_u10avx2(_mm256_loadu_ps(x + i)));
-  if (i < n) {
-    __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n - i)), lane);
-    _mm256_maskstore_ps(y + i, m, Sleef_tanhf8_u10avx2(_mm256_maskload_ps(x + i, m)));
-  }
-}
+YMM_LOOP(bench_sleef_tanhf8, Sleef_tanhf8_u10avx2)
 #endif
 
 /* See x86_avx512.c: 12 independent chains a <- 1.5 / a. */

@@ -1,5 +1,5 @@
 /* AVX-512 peers and probes, compiled with AVX512_CFLAGS and called only when
- * the CPU runs AVX-512: the SLEEF sigmoid loop and a vdivps zmm throughput
+ * the CPU runs AVX-512: the SLEEF sigmoid and tanh loops and a vdivps zmm throughput
  * probe. sleef.h declares its __m512 functions only under __AVX512F__. */
 #include <config.h>
 
@@ -16,26 +16,23 @@ static inline __m512 sigmoid16(__m512 x) {
   return _mm512_div_ps(one, _mm512_add_ps(one, e));
 }
 
+/* void NAME(n, x, y): y = F(x) over the array, 16 floats at a time, the tail
+ * masked. */
+#define ZMM_LOOP(NAME, F)                                                          \
+  void NAME(size_t n, const float *x, float *y) {                                  \
+    size_t i = 0;                                                                  \
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, F(_mm512_loadu_ps(x + i))); \
+    if (i < n) {                                                                   \
+      __mmask16 m = (__mmask16)((1u << (n - i)) - 1);                              \
+      _mm512_mask_storeu_ps(y + i, m, F(_mm512_maskz_loadu_ps(m, x + i)));         \
+    }                                                                              \
+  }
+
 /* The same job as sg_sigmoid: y = 1/(1+exp(-x)) with SLEEF's 1-ULP expf and
  * one true division, as a user of SLEEF would write it. */
-void bench_sleef_expf16_sigmoid(size_t n, const float *x, float *y) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, sigmoid16(_mm512_loadu_ps(x + i)));
-  if (i < n) {
-    __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-    _mm512_mask_storeu_ps(y + i, m, sigmoid16(_mm512_maskz_loadu_ps(m, x + i)));
-  }
-}
-
+ZMM_LOOP(bench_sleef_expf16_sigmoid, sigmoid16)
 /* SLEEF's 1-ULP tanhf over an array, the peer of sg_tanh. */
-void bench_sleef_tanhf16(size_t n, const float *x, float *y) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, Sleef_tanhf16_u10avx512f(_mm512_loadu_ps(x + i)));
-  if (i < n) {
-    __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-    _mm512_mask_storeu_ps(y + i, m, Sleef_tanhf16_u10avx512f(_mm512_maskz_loadu_ps(m, x + i)));
-  }
-}
+ZMM_LOOP(bench_sleef_tanhf16, Sleef_tanhf16_u10avx512f)
 #endif
 
 /* A copy with streaming (non-temporal) stores, as sg_sigmoid writes large

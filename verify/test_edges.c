@@ -118,29 +118,21 @@ static void large(sg_isa isa, const char *what, unary_fn f) {
   free(x), free(y), free(ref);
 }
 
-static float sig1(float x) {
+/* One element through a kernel. */
+static float apply1(unary_fn f, float x) {
   float y;
-  sg_sigmoid(1, &x, &y);
+  f(1, &x, &y);
   return y;
 }
-
-static float dsig1(float y, float dy) {
-  float dx;
-  sg_sigmoid_backward(1, &y, &dy, &dx);
-  return dx;
-}
-
-static float tanh1(float x) {
+static float apply2(binary_fn f, float a, float b) {
   float y;
-  sg_tanh(1, &x, &y);
+  f(1, &a, &b, &y);
   return y;
 }
-
-static float dtanh1(float y, float dy) {
-  float dx;
-  sg_tanh_backward(1, &y, &dy, &dx);
-  return dx;
-}
+#define sig1(x) apply1(sg_sigmoid, x)
+#define dsig1(y, dy) apply2(sg_sigmoid_backward, y, dy)
+#define tanh1(x) apply1(sg_tanh, x)
+#define dtanh1(y, dy) apply2(sg_tanh_backward, y, dy)
 
 static void tanh_specials(sg_isa isa) {
   const char *s = sg_isa_name(isa);

@@ -15,6 +15,13 @@ extern "C" {
 const char *bench_c_compiler(void);                                /* "gcc 12.2.0" */
 void bench_libm_sigmoid(size_t n, const float *x, float *y);      /* y = 1/(1+expf(-x)) */
 void bench_libm_tanh(size_t n, const float *x, float *y);         /* y = tanhf(x) */
+/* bench/autovec.c, compiled with -O3 -march=native -ffast-math: the plain
+ * loops as the compiler vectorises them (libmvec's expf and tanhf). */
+void bench_autovec_sigmoid(size_t n, const float *x, float *y);
+void bench_autovec_tanh(size_t n, const float *x, float *y);
+void bench_autovec_relu(size_t n, const float *x, float *y);
+void bench_autovec_softmax(size_t rows, size_t cols, const float *x, float *y);
+const char *bench_autovec_target(void); /* the vector ISA the compiler chose */
 /* Runs `reps` blocks of 64 dependent integer adds (one cycle each on any
  * current x86-64 or aarch64 core); returns 0 on other targets. */
 int bench_add_chain(uint64_t reps, uint64_t *sink);

@@ -3,7 +3,10 @@
 # check: the program is an EXTRA_PROGRAM that only `make bench` asks for.
 #
 #   make bench                                   run every set, write one JSON each
-#   make bench BENCH_SETS=softmax                only these sets (sigmoid softmax dense)
+#                                                (one L1 and one DRAM size per kernel, ~4 min)
+#   make bench-full                              every size from L1- to DRAM-resident
+#                                                (JSON named <set>-full.json)
+#   make bench BENCH_SETS=softmax                only these sets (elementwise softmax dense)
 #   make bench BENCH_ARGS=--benchmark_repetitions=5   extra Google Benchmark flags
 #   make bench BENCH_RESULTS=/some/dir           results there instead
 #   make bench BENCH_ARGS="'--benchmark_filter=sigmoid|memcpy'"
@@ -26,7 +29,7 @@ EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_
 	$(BENCH_AVX2_SOURCES) $(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results
-BENCH_SETS = sigmoid softmax dense
+BENCH_SETS = elementwise softmax dense
 # Short runs, three repetitions; the console shows the medians and the summary,
 # the JSON keeps every repetition. BENCH_ARGS comes last, so it can override.
 BENCH_FLAGS = --benchmark_min_time=0.2 --benchmark_repetitions=3 \
@@ -59,6 +62,16 @@ BENCH_DEFS += -DSG_BENCH_OPENBLAS=1
 BENCH_OPENBLAS_LIBS += $(OPENBLAS_LIBS)
 endif
 
+# The compiler's auto-vectorised loops, a peer: -O3 -march=native -ffast-math
+# for this machine (the bench program runs where it is built), linked with
+# glibc's libmvec for the vector expf and tanhf the loops call.
+EXTRA_LIBRARIES += bench/libbench_autovec.a
+CLEANFILES += bench/libbench_autovec.a
+bench_libbench_autovec_a_SOURCES = bench/autovec.c bench/bench.h
+bench_libbench_autovec_a_CFLAGS = $(AM_CFLAGS) -O3 -march=native -ffast-math
+BENCH_ISA_LIBS += bench/libbench_autovec.a
+bench_simdgrad_bench_LDADD += $(MVEC_LIBS)
+
 # The SLEEF loops and divider probes need their ISA's flags (sleef.h declares
 # its vector functions only under __AVX2__ / __AVX512F__): one small static
 # library per ISA, built only for the bench program.
@@ -79,6 +92,11 @@ bench_libbench_avx512_a_CFLAGS = $(AM_CFLAGS) $(AVX512_CFLAGS)
 BENCH_ISA_LIBS += bench/libbench_avx512.a
 endif
 
+bench-full:
+	@$(MAKE) $(AM_MAKEFLAGS) bench BENCH_SIZES=--full BENCH_SUFFIX=-full
+
+BENCH_SIZES =
+BENCH_SUFFIX =
 bench: bench/simdgrad_bench$(EXEEXT)
 	@cpu=`bench/simdgrad_bench$(EXEEXT) --cpu-id` || exit 1; \
 	dir="$(BENCH_RESULTS)/$$cpu"; \
@@ -89,9 +107,10 @@ bench: bench/simdgrad_bench$(EXEEXT)
 	fi; \
 	$(MKDIR_P) "$$dir" || exit 1; \
 	for set in $(BENCH_SETS); do \
-	  out="$$dir/$$set.json"; \
+	  out="$$dir/$$set$(BENCH_SUFFIX).json"; \
 	  echo "make bench: set $$set -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
-	  OPENBLAS_NUM_THREADS=1 bench/simdgrad_bench$(EXEEXT) --set=$$set --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
+	  OPENBLAS_NUM_THREADS=1 bench/simdgrad_bench$(EXEEXT) --set=$$set $(BENCH_SIZES) \
+	    --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
 	    --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
 	  echo "make bench: wrote $$out"; \
 	done
@@ -102,4 +121,4 @@ bench:
 	echo "  cross build. Install it and rerun configure." >&2; \
 	exit 1
 endif
-.PHONY: bench
+.PHONY: bench bench-full

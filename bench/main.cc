@@ -8,7 +8,9 @@
 // ISA, compilers, commit) so runs from several machines can be merged.
 //
 // Benchmark sets, one JSON file each under make bench:
-//   sigmoid   sigmoid against XNNPACK, SLEEF, libm, memcpy; divider/latency/clock probes
+//   elementwise  sigmoid, tanh, relu and their backward kernels against
+//             XNNPACK, SLEEF, libm, the compiler's auto-vectorised loop and
+//             memcpy; divider/latency/clock probes
 //   softmax   softmax, log_softmax, softmax_xent, softmax_backward at 256x10,
 //             256x1000, 64x32768, against XNNPACK's softmax and memcpy
 //   dense     sg_dense_forward, dW and dX of sg_dense_backward at 784->100
@@ -17,7 +19,9 @@
 //             cblas_sger) and the core's FMA peak (GFLOPs counter)
 //
 // Options besides Google Benchmark's own (--benchmark_*):
-//   --set=NAME          sigmoid, softmax, dense or all (the default): the benchmarks registered
+//   --set=NAME          elementwise, softmax, dense or all (the default): the benchmarks registered
+//   --full              every size from L1- to DRAM-resident (make bench-full); without it,
+//                       one L1 and one DRAM size per kernel (make bench, a few minutes)
 //   --cpu-id            print the directory name results of this CPU go in, exit
 //   --context=KEY=VAL   add KEY: VAL to the JSON context (make bench passes the commit)
 #include <config.h>
@@ -31,7 +35,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <chrono>
 #include <map>
+#include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,12 +56,49 @@ namespace {
 
 // ---- inputs ------------------------------------------------------------------
 
-// The element counts of the sigmoid set: L1-resident and DRAM-resident.
+// The element counts of the elementwise set: L1-resident and DRAM-resident
+// (make bench), and with --full every power of 4 from 2^10 (4 KiB a
+// array: L1) to 2^26 (256 MiB: DRAM), through L2 and L3.
 const int64_t kSmall = 4096;
 const int64_t kLarge = int64_t(1) << 24;
+bool g_full = false;
+
+std::vector<int64_t> elementwise_sizes() {
+  if (!g_full) return {kSmall, kLarge};
+  std::vector<int64_t> v;
+  for (int64_t n = int64_t(1) << 10; n <= int64_t(1) << 26; n *= 4) v.push_back(n);
+  return v;
+}
+
+// The core clock in Hz (0 if unknown), measured once at start-up by the
+// add-chain probe: turns a rate into the cycles_per_element counter.
+double g_clock_hz = 0;
+
+void measure_clock() {
+  uint64_t sink = 1, reps = 1 << 16;
+  if (!bench_add_chain(1, &sink)) return;
+  bench_add_chain(reps, &sink);  // warm-up: let the clock settle
+  double best = 0;
+  for (int k = 0; k < 5; k++) {
+    auto t0 = std::chrono::steady_clock::now();
+    bench_add_chain(reps, &sink);
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    best = std::max(best, double(reps) * 64 / s);
+  }
+  benchmark::DoNotOptimize(sink);
+  g_clock_hz = best;
+}
+
+// cycles_per_element = clock x time / elements (Google Benchmark divides the
+// value by the time for kIsRate and inverts it for kInvert).
+void set_cycles_counter(benchmark::State &state, double elements) {
+  if (g_clock_hz > 0)
+    state.counters["cycles_per_element"] =
+        benchmark::Counter(elements / g_clock_hz, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
 
 struct Buffers {
-  float *x = nullptr, *y = nullptr;
+  float *x = nullptr, *y = nullptr, *dy = nullptr;
 };
 
 // xorshift64* from `seed`: one 24-bit random number per call.
@@ -83,31 +127,31 @@ void *alloc_pages(size_t bytes) {
   return p;
 }
 
-// One input and one output array per size, shared by every benchmark of that
-// size: x uniform in [-10, 10] from a fixed seed, y written once so its pages
-// are mapped before any timing.
+// The input, a second input for the backward kernels and the output array of
+// one size, shared by every benchmark of that size: x uniform in [-10, 10]
+// and dy in [-1, 1] from fixed seeds, y written once so its pages are mapped
+// before any timing.
 Buffers buffers(size_t n) {
   static std::map<size_t, Buffers> cache;
   auto it = cache.find(n);
   if (it != cache.end()) return it->second;
   size_t bytes = (n * sizeof(float) + 4095) / 4096 * 4096;
   Buffers b;
-  b.x = static_cast<float *>(aligned_alloc(4096, bytes));
-  b.y = static_cast<float *>(aligned_alloc(4096, bytes));
-  if (!b.x || !b.y) {
-    std::fprintf(stderr, "simdgrad_bench: out of memory for n = %zu\n", n);
-    std::exit(1);
-  }
+  b.x = static_cast<float *>(alloc_pages(bytes));
+  b.y = static_cast<float *>(alloc_pages(bytes));
+  b.dy = static_cast<float *>(alloc_pages(bytes));
   fill_uniform(b.x, n, 0x9e3779b97f4a7c15u ^ n, -10.0f, 10.0f);
-  std::memset(b.y, 0, bytes);
+  fill_uniform(b.dy, n, 0x7f4a7c159e3779b9u ^ n, -1.0f, 1.0f);
   cache.emplace(n, b);
   return b;
 }
 
-// Element-wise job over n floats: 4 bytes read and 4 written per element.
-void set_elementwise_counters(benchmark::State &state, size_t n) {
+// Element-wise job over n floats: 4 bytes read and 4 written per element
+// (a backward kernel reads 4 more).
+void set_elementwise_counters(benchmark::State &state, size_t n, int64_t bytes_per_element = 8) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));
-  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n) * 8);
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n) * bytes_per_element);
+  set_cycles_counter(state, double(state.iterations()) * double(n));
 }
 
 template <class F>
@@ -123,6 +167,20 @@ void run_elementwise(benchmark::State &state, F &&f) {
   set_elementwise_counters(state, n);
 }
 
+// The same for a backward kernel f(n, y, dy, dx): y is x, dy the second input.
+template <class F>
+void run_elementwise2(benchmark::State &state, F &&f) {
+  size_t n = size_t(state.range(0));
+  Buffers b = buffers(n);
+  f(n, b.x, b.dy, b.y);  // warm-up
+  for (auto _ : state) {
+    f(n, b.x, b.dy, b.y);
+    benchmark::ClobberMemory();
+  }
+  benchmark::DoNotOptimize(b.y[n - 1]);
+  set_elementwise_counters(state, n, 12);
+}
+
 // Forces isa for one benchmark (before: the ISA to restore afterwards); false,
 // with the benchmark marked skipped, when this CPU or build cannot run it.
 bool force_isa(benchmark::State &state, sg_isa isa, sg_isa *before) {
@@ -134,17 +192,21 @@ bool force_isa(benchmark::State &state, sg_isa isa, sg_isa *before) {
 
 // ---- simdgrad ------------------------------------------------------------------
 
-void bm_sigmoid(benchmark::State &state, sg_isa isa) {
+typedef void (*UnaryKernel)(size_t n, const float *x, float *y);
+typedef void (*BinaryKernel)(size_t n, const float *a, const float *b, float *out);
+
+// An element-wise kernel (sg_sigmoid, sg_tanh_backward, ...) with isa forced.
+void bm_unary(benchmark::State &state, sg_isa isa, UnaryKernel f) {
   sg_isa before;
   if (!force_isa(state, isa, &before)) return;
-  run_elementwise(state, [](size_t n, const float *x, float *y) { sg_sigmoid(n, x, y); });
+  run_elementwise(state, f);
   sg_set_isa(before);
 }
 
-void bm_tanh(benchmark::State &state, sg_isa isa) {
+void bm_binary(benchmark::State &state, sg_isa isa, BinaryKernel f) {
   sg_isa before;
   if (!force_isa(state, isa, &before)) return;
-  run_elementwise(state, [](size_t n, const float *x, float *y) { sg_tanh(n, x, y); });
+  run_elementwise2(state, f);
   sg_set_isa(before);
 }
 
@@ -154,8 +216,8 @@ void bm_memcpy(benchmark::State &state) {
   run_elementwise(state, [](size_t n, const float *x, float *y) { std::memcpy(y, x, n * sizeof(float)); });
 }
 
-void bm_libm_sigmoid(benchmark::State &state) { run_elementwise(state, bench_libm_sigmoid); }
-void bm_libm_tanh(benchmark::State &state) { run_elementwise(state, bench_libm_tanh); }
+// A peer's element-wise loop (libm, auto-vectorised).
+void bm_peer_loop(benchmark::State &state, UnaryKernel f) { run_elementwise(state, f); }
 
 #ifdef SG_BENCH_XNNPACK
 // Times an XNNPACK operator that create and setup left in op (err: their
@@ -224,6 +286,9 @@ void bm_sleef(benchmark::State &state, sg_isa isa, SleefJob job) {
 // The shapes of the issue: many short rows (classifier logits), mid-size rows
 // (cache-resident), long rows (rows*cols*4 = 8 MiB per array: past L2).
 const std::pair<size_t, size_t> kSoftmaxShapes[] = {{256, 10}, {256, 1000}, {64, 32768}};
+// --full adds an L1-resident 16 x 10 and rows past the last-level cache
+// (256 x 65536: 64 MiB an array).
+const std::pair<size_t, size_t> kSoftmaxFullShapes[] = {{16, 10}, {256, 10}, {256, 1000}, {64, 32768}, {256, 65536}};
 
 std::string shape_name(size_t rows, size_t cols) { return std::to_string(rows) + "x" + std::to_string(cols); }
 
@@ -272,6 +337,7 @@ int64_t row_kernel_bytes(RowKernel k) {
 void set_row_counters(benchmark::State &state, size_t n, int64_t bytes_per_element) {
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(n));
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(n) * bytes_per_element);
+  set_cycles_counter(state, double(state.iterations()) * double(n));
 }
 
 void bm_row_kernel(benchmark::State &state, RowKernel k, sg_isa isa, size_t rows, size_t cols) {
@@ -311,6 +377,17 @@ void bm_xnnpack_softmax(benchmark::State &state, size_t rows, size_t cols) {
   (void)rows, (void)cols;
   state.SkipWithError("XNNPACK not found by configure");
 #endif
+}
+
+// The compiler's softmax loop (bench/autovec.c), the same arrays.
+void bm_autovec_softmax(benchmark::State &state, size_t rows, size_t cols) {
+  SoftmaxBuffers b = softmax_buffers(rows, cols);
+  bench_autovec_softmax(rows, cols, b.x, b.y);  // warm-up
+  for (auto _ : state) {
+    bench_autovec_softmax(rows, cols, b.x, b.y);
+    benchmark::ClobberMemory();
+  }
+  set_row_counters(state, rows * cols, 8);
 }
 
 // The roof: memcpy of x into y, the bytes softmax must move at the least.
@@ -406,6 +483,7 @@ void set_flop_counters(benchmark::State &state, double flops, double items, doub
   state.counters["GFLOPs"] = benchmark::Counter(it * flops / 1e9, benchmark::Counter::kIsRate);
   state.SetItemsProcessed(int64_t(it * items));
   state.SetBytesProcessed(int64_t(it * bytes));
+  set_cycles_counter(state, it * items);
 }
 
 void set_dense_counters(benchmark::State &state, const DenseShape &s) {
@@ -595,46 +673,61 @@ std::vector<sg_isa> isas_of_this_arch() {
   return v;
 }
 
+// Every benchmark instance registered (one per name: sizes are registered
+// one by one), so the progress line can say how many are left.
+int g_registered = 0;
+bool g_filtered = false;  // --benchmark_filter given: the total is not known
+
+template <class... Args>
+benchmark::internal::Benchmark *add(const std::string &name, Args &&...args) {
+  g_registered++;
+  return benchmark::RegisterBenchmark(name.c_str(), std::forward<Args>(args)...);
+}
+
 // The clock probe, registered once even when several sets ask for it.
 void register_cpu_clock() {
   static bool done = false;
-  if (!done) benchmark::RegisterBenchmark("cpu_clock/add_chain", bm_cpu_clock);
+  if (!done) add("cpu_clock/add_chain", bm_cpu_clock);
   done = true;
 }
 
-void register_sigmoid_set() {
-  auto sizes = [](benchmark::internal::Benchmark *b) { b->Arg(kSmall)->Arg(kLarge); };
-  for (sg_isa isa : isas_of_this_arch())
-    benchmark::RegisterBenchmark((std::string("sigmoid/") + sg_isa_name(isa)).c_str(), bm_sigmoid, isa)
-        ->Apply(sizes);
-  // XNNPACK runs a contiguous batch x channels matrix as one flat array: on
-  // the Zen 5 machine one row of n channels and rows of 64, 256, 1024 or 4096
-  // channels measured within 1% of each other (9.70-9.72 G/s at n = 4096),
-  // so one row of n it is.
-  benchmark::RegisterBenchmark("xnnpack_sigmoid", bm_xnnpack_sigmoid, size_t(0))->Apply(sizes);
+void register_elementwise_set() {
+  const std::pair<const char *, UnaryKernel> forward[] = {{"sigmoid", sg_sigmoid}, {"tanh", sg_tanh}, {"relu", sg_relu}};
+  const std::pair<const char *, BinaryKernel> backward[] = {
+      {"sigmoid_backward", sg_sigmoid_backward}, {"tanh_backward", sg_tanh_backward}, {"relu_backward", sg_relu_backward}};
+  // The peers: libm and the compiler's loops, XNNPACK's operator (the
+  // installed XNNPACK has f32 sigmoid but no f32 tanh), SLEEF's vector
+  // functions, and memcpy of the same bytes as the roof.
+  const std::pair<const char *, UnaryKernel> loops[] = {
+      {"libm_sigmoid", bench_libm_sigmoid},       {"autovec_sigmoid", bench_autovec_sigmoid},
+      {"libm_tanh", bench_libm_tanh},             {"autovec_tanh", bench_autovec_tanh},
+      {"autovec_relu", bench_autovec_relu}};
+  // Names are <kernel>/<isa> or <peer>; Arg(n) appends /<n>.
+  for (int64_t n : elementwise_sizes()) {
+    for (auto k : forward)
+      for (sg_isa isa : isas_of_this_arch()) add(k.first + ("/" + std::string(sg_isa_name(isa))), bm_unary, isa, k.second)->Arg(n);
+    for (auto k : backward)
+      for (sg_isa isa : isas_of_this_arch()) add(k.first + ("/" + std::string(sg_isa_name(isa))), bm_binary, isa, k.second)->Arg(n);
+    // XNNPACK runs a contiguous batch x channels matrix as one flat array: on
+    // the Zen 5 machine one row of n channels and rows of 64, 256, 1024 or 4096
+    // channels measured within 1% of each other (9.70-9.72 G/s at n = 4096),
+    // so one row of n it is.
+    add("xnnpack_sigmoid", bm_xnnpack_sigmoid, size_t(0))->Arg(n);
 #ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("sleef_expf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kSigmoid)->Apply(sizes);
-  benchmark::RegisterBenchmark("sleef_expf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kSigmoid)->Apply(sizes);
+    add("sleef_expf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kSigmoid)->Arg(n);
+    add("sleef_expf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kSigmoid)->Arg(n);
+    add("sleef_tanhf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kTanh)->Arg(n);
+    add("sleef_tanhf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kTanh)->Arg(n);
 #endif
-  benchmark::RegisterBenchmark("libm_sigmoid", bm_libm_sigmoid)->Apply(sizes);
-  // tanh against SLEEF's tanhf and libm (the installed XNNPACK has no f32 tanh).
-  for (sg_isa isa : isas_of_this_arch())
-    benchmark::RegisterBenchmark((std::string("tanh/") + sg_isa_name(isa)).c_str(), bm_tanh, isa)
-        ->Apply(sizes);
+    for (auto l : loops) add(l.first, bm_peer_loop, l.second)->Arg(n);
+    add("memcpy", bm_memcpy)->Arg(n);
+  }
 #ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("sleef_tanhf16_loop", bm_sleef, SG_ISA_AVX512, SleefJob::kTanh)->Apply(sizes);
-  benchmark::RegisterBenchmark("sleef_tanhf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kTanh)->Apply(sizes);
-#endif
-  benchmark::RegisterBenchmark("libm_tanh", bm_libm_tanh)->Apply(sizes);
-  benchmark::RegisterBenchmark("memcpy", bm_memcpy)->Apply(sizes);
-#ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("stream_copy/avx512", bm_stream_copy)->Arg(kLarge);
+  add("stream_copy/avx512", bm_stream_copy)->Arg(kLarge);
   for (sg_isa isa : isas_of_this_arch())
-    if (isa != SG_ISA_SCALAR)
-      benchmark::RegisterBenchmark((std::string("sigmoid_latency/") + sg_isa_name(isa)).c_str(),
-                                   bm_sigmoid_latency, isa);
-  benchmark::RegisterBenchmark("divps_throughput/avx512", bm_divps, SG_ISA_AVX512);
-  benchmark::RegisterBenchmark("divps_throughput/avx2", bm_divps, SG_ISA_AVX2);
+    if (isa != SG_ISA_SCALAR) add(std::string("sigmoid_latency/") + sg_isa_name(isa), bm_sigmoid_latency, isa);
+  add("divps_throughput/avx512", bm_divps, SG_ISA_AVX512);
+  add("divps_throughput/avx2", bm_divps, SG_ISA_AVX2);
 #endif
   register_cpu_clock();
 }
@@ -644,22 +737,24 @@ void register_softmax_set() {
                                                          {RowKernel::log_softmax, "log_softmax"},
                                                          {RowKernel::softmax_xent, "softmax_xent"},
                                                          {RowKernel::softmax_backward, "softmax_backward"}};
-  for (auto shape : kSoftmaxShapes) {
+  std::vector<std::pair<size_t, size_t>> shapes(std::begin(kSoftmaxShapes), std::end(kSoftmaxShapes));
+  if (g_full) shapes.assign(std::begin(kSoftmaxFullShapes), std::end(kSoftmaxFullShapes));
+  for (auto shape : shapes) {
     size_t rows = shape.first, cols = shape.second;
     std::string sn = shape_name(rows, cols);
     for (auto k : kernels)
       for (sg_isa isa : isas_of_this_arch())
-        benchmark::RegisterBenchmark((std::string(k.second) + "/" + sg_isa_name(isa) + "/" + sn).c_str(),
-                                     bm_row_kernel, k.first, isa, rows, cols);
-    benchmark::RegisterBenchmark(("xnnpack_softmax/" + sn).c_str(), bm_xnnpack_softmax, rows, cols);
-    benchmark::RegisterBenchmark(("memcpy/" + sn).c_str(), bm_memcpy_rows, rows, cols);
+        add(std::string(k.second) + "/" + sg_isa_name(isa) + "/" + sn, bm_row_kernel, k.first, isa, rows, cols);
+    add("xnnpack_softmax/" + sn, bm_xnnpack_softmax, rows, cols);
+    add("autovec_softmax/" + sn, bm_autovec_softmax, rows, cols);
+    add("memcpy/" + sn, bm_memcpy_rows, rows, cols);
   }
 }
 
 void register_dense_set() {
 #ifdef SG_BENCH_X86
-  benchmark::RegisterBenchmark("fma_peak/avx512", bm_fma_peak, SG_ISA_AVX512);
-  benchmark::RegisterBenchmark("fma_peak/avx2", bm_fma_peak, SG_ISA_AVX2);
+  add("fma_peak/avx512", bm_fma_peak, SG_ISA_AVX512);
+  add("fma_peak/avx2", bm_fma_peak, SG_ISA_AVX2);
 #endif
   register_cpu_clock();
   const std::pair<DenseOp, const char *> ops[] = {
@@ -669,23 +764,20 @@ void register_dense_set() {
       std::string sn = dense_shape_name(s);
       for (sg_isa isa : isas_of_this_arch())
         if (isa != SG_ISA_SCALAR || dense_flops(s) <= kScalarMaxFlops)
-          benchmark::RegisterBenchmark((std::string("dense_") + op.second + "/" + sg_isa_name(isa) + "/" + sn).c_str(),
-                                       bm_dense, op.first, isa, s);
-      benchmark::RegisterBenchmark((std::string("openblas_") + op.second + "/" + sn).c_str(), bm_blas_dense,
-                                   op.first, s);
+          add(std::string("dense_") + op.second + "/" + sg_isa_name(isa) + "/" + sn, bm_dense, op.first, isa, s);
+      add(std::string("openblas_") + op.second + "/" + sn, bm_blas_dense, op.first, s);
     }
   for (auto shape : kOuterShapes) {
     size_t m = shape.first, n = shape.second;
     std::string sn = shape_name(m, n);
     for (sg_isa isa : isas_of_this_arch())
       if (isa != SG_ISA_SCALAR || 2.0 * double(m) * double(n) <= kScalarMaxFlops)
-        benchmark::RegisterBenchmark((std::string("outer/") + sg_isa_name(isa) + "/" + sn).c_str(), bm_outer, isa, m,
-                                     n);
-    benchmark::RegisterBenchmark(("openblas_sger/" + sn).c_str(), bm_blas_sger, m, n);
+        add(std::string("outer/") + sg_isa_name(isa) + "/" + sn, bm_outer, isa, m, n);
+    add("openblas_sger/" + sn, bm_blas_sger, m, n);
   }
 }
 
-const char *const kSets[] = {"sigmoid", "softmax", "dense"};
+const char *const kSets[] = {"elementwise", "softmax", "dense"};
 
 // ---- context -------------------------------------------------------------------------
 
@@ -727,8 +819,10 @@ void add_context(const std::string &set) {
   AddCustomContext("sg_isa_default", sg_isa_name(sg_active_isa()));
   const char *env = std::getenv("SIMDGRAD_ISA");
   AddCustomContext("SIMDGRAD_ISA", env ? env : "(unset)");
-  AddCustomContext("sg_isa_note", set == "sigmoid" ? "each sigmoid/<isa>/N benchmark forces <isa> with sg_set_isa()"
-                                                    : "each <kernel>/<isa>/... benchmark forces <isa> with sg_set_isa()");
+  AddCustomContext("sg_isa_note", "each <kernel>/<isa>/<size> benchmark forces <isa> with sg_set_isa()");
+  AddCustomContext("sizes", g_full ? "full (make bench-full): L1- to DRAM-resident" : "quick (make bench): one L1 and one DRAM size");
+  AddCustomContext("autovec_target", std::string("gcc -O3 -march=native -ffast-math: ") + bench_autovec_target());
+  if (g_clock_hz > 0) AddCustomContext("clock_ghz", std::to_string(g_clock_hz / 1e9));
   AddCustomContext("compiler_c", bench_c_compiler());
   AddCustomContext("compiler_cxx", cxx_compiler());
 #ifdef SG_BENCH_CFLAGS
@@ -737,7 +831,7 @@ void add_context(const std::string &set) {
 #ifdef SG_BENCH_CXXFLAGS
   AddCustomContext("cxxflags", SG_BENCH_CXXFLAGS);
 #endif
-  std::string peers = "memcpy libm";
+  std::string peers = "memcpy libm autovec";
 #ifdef SG_BENCH_XNNPACK
   peers += " xnnpack";
 #endif
@@ -792,7 +886,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, "\nsummary (medians; G = 1e9 elements/s):\n");
     double ghz = get("cpu_clock/add_chain");
     if (ghz > 0) std::fprintf(out, "  core clock (dependent adds): %.2f GHz\n", ghz);
-    if (ran("sigmoid/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
+    if (ran("sigmoid/") || ran("tanh/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
     if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
         ran("softmax_backward/"))
       softmax_summary(out);
@@ -824,10 +918,11 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   void sigmoid_summary(std::FILE *out, double ghz) const {
     best_vs_peers(out, "sigmoid",
-                  {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "memcpy",
-                   "stream_copy/avx512"},
+                  {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "autovec_sigmoid",
+                   "memcpy", "stream_copy/avx512"},
                   ghz);
-    best_vs_peers(out, "tanh", {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "memcpy"}, ghz);
+    best_vs_peers(out, "tanh", {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"}, ghz);
+    best_vs_peers(out, "relu", {"autovec_relu", "memcpy"}, ghz);
     std::fprintf(out, "  targets: best/xnnpack at %" PRId64 " >= 1.0x, best/memcpy at %" PRId64 " >= 0.95x\n",
                  kSmall, kLarge);
     for (sg_isa isa : isas_of_this_arch()) {
@@ -998,6 +1093,71 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   std::map<std::string, std::vector<double>> samples_;
 };
 
+// The memory the chosen sets will hold at once (every array is cached for
+// the whole run), against what the system has available: a size list that
+// does not fit is refused up front rather than swapping or being killed
+// half-way. Returns false, with the message printed, when it does not fit.
+bool sizes_fit(const std::string &set) {
+  double need = 0;
+  if (set == "all" || set == "elementwise")
+    for (int64_t n : elementwise_sizes()) need += 12.0 * double(n);  // x, dy, y
+  if (set == "all" || set == "softmax") {
+    if (g_full)
+      for (auto sh : kSoftmaxFullShapes) need += 24.0 * double(sh.first) * double(sh.second);
+    else
+      for (auto sh : kSoftmaxShapes) need += 24.0 * double(sh.first) * double(sh.second);
+  }
+  if (set == "all" || set == "dense") {
+    for (const DenseShape &d : kDenseShapes)
+      need += 8.0 * (double(d.batch) * d.in + double(d.in) * d.out + double(d.batch) * d.out);
+    for (auto sh : kOuterShapes) need += 4.0 * (double(sh.first) * double(sh.second) + sh.first + sh.second);
+  }
+  double avail = 0;
+  if (std::FILE *f = std::fopen("/proc/meminfo", "r")) {
+    char line[128];
+    unsigned long long kb;
+    while (std::fgets(line, sizeof line, f))
+      if (std::sscanf(line, "MemAvailable: %llu kB", &kb) == 1) avail = double(kb) * 1024;
+    std::fclose(f);
+  }
+  if (!(avail > 0)) avail = double(sysconf(_SC_AVPHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  if (avail > 0 && need > 0.8 * avail) {
+    std::fprintf(stderr,
+                 "simdgrad_bench: the %s sizes of set '%s' need %.0f MiB of arrays, but only %.0f MiB of memory\n"
+                 "  is available (at most 80%% is used); run the quick sizes (make bench) or free memory\n",
+                 g_full ? "--full" : "quick", set.c_str(), need / 1048576, avail / 1048576);
+    return false;
+  }
+  return true;
+}
+
+// The console reporter of make bench, with a progress line on stderr.
+class ProgressReporter : public SummaryReporter {
+ public:
+  using SummaryReporter::SummaryReporter;
+  // On a terminal the progress line stays at the bottom: cleared before the
+  // console's next line, drawn again after it. Otherwise one line per benchmark.
+  void ReportRuns(const std::vector<Run> &runs) override {
+    bool tty = isatty(STDERR_FILENO);
+    if (tty) std::fprintf(stderr, "\r\033[K");
+    SummaryReporter::ReportRuns(runs);
+    GetOutputStream().flush();
+    if (!runs.empty()) seen_.insert(runs[0].run_name.str());
+    if (g_filtered)
+      std::fprintf(stderr, "[%zu benchmarks done]%s", seen_.size(), tty ? "" : "\n");
+    else
+      std::fprintf(stderr, "[%zu/%d benchmarks done]%s", seen_.size(), g_registered, tty ? "" : "\n");
+    std::fflush(stderr);
+  }
+  void Finalize() override {
+    if (isatty(STDERR_FILENO)) std::fprintf(stderr, "\r\033[K");
+    SummaryReporter::Finalize();
+  }
+
+ private:
+  std::set<std::string> seen_;
+};
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -1025,15 +1185,20 @@ int main(int argc, char **argv) {
       bool known = set == "all";
       for (const char *k : kSets) known = known || set == k;
       if (!known) {
-        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (sigmoid, softmax, dense or all)\n", set.c_str());
+        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (elementwise, softmax, dense or all)\n", set.c_str());
         return 2;
       }
       continue;
     }
+    if (std::strcmp(a, "--full") == 0) {
+      g_full = true;
+      continue;
+    }
     if (std::strcmp(a, "--help") == 0)
-      std::printf("simdgrad_bench [--set=sigmoid|softmax|dense|all] [--cpu-id] [--context=KEY=VALUE]...\n"
+      std::printf("simdgrad_bench [--set=elementwise|softmax|dense|all] [--full] [--cpu-id] [--context=KEY=VALUE]...\n"
                   "               [Google Benchmark options]\n\n");
     if (std::strncmp(a, "--benchmark_format=", 19) == 0) console = std::strcmp(a + 19, "console") == 0;
+    if (std::strncmp(a, "--benchmark_filter=", 19) == 0) g_filtered = true;
     argv[kept++] = argv[i];
   }
   argc = kept;
@@ -1044,13 +1209,15 @@ int main(int argc, char **argv) {
 #endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (!sizes_fit(set)) return 2;
+  measure_clock();
   add_context(set);
-  if (set == "all" || set == "sigmoid") register_sigmoid_set();
+  if (set == "all" || set == "elementwise") register_elementwise_set();
   if (set == "all" || set == "softmax") register_softmax_set();
   if (set == "all" || set == "dense") register_dense_set();
   if (console) {
-    SummaryReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
-                                                   : benchmark::ConsoleReporter::OO_None);
+    ProgressReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color
+                                                    : benchmark::ConsoleReporter::OO_None);
     benchmark::RunSpecifiedBenchmarks(&reporter);
   } else {
     benchmark::RunSpecifiedBenchmarks();

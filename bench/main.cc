@@ -976,7 +976,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       double best = best_of("softmax", sn, &isa);
       if (!(best > 0)) continue;
       std::fprintf(out, "  softmax %s: best simdgrad ISA %s %.3f G/s\n", sn.c_str(), isa.c_str(), best / 1e9);
-      for (const char *peer : {"xnnpack_softmax", "memcpy"}) {
+      for (const char *peer : {"xnnpack_softmax", "autovec_softmax", "memcpy"}) {
         double v = get(std::string(peer) + "/" + sn);
         if (v > 0) std::fprintf(out, "    / %-18s %7.3f G/s = %6.3fx\n", peer, v / 1e9, best / v);
       }

@@ -1,0 +1,50 @@
+# make bench-report, make plots: the results of `make bench` (every
+# $(BENCH_RESULTS)/<cpu-id>/<set>.json, any number of CPUs) merged into one
+# table and a text report, and plotted with gnuplot (plots/README.md).
+# Nothing here is built by make, make check or make distcheck.
+#
+#   make bench-report     $(BENCH_MERGED) (one row per cpu, kernel, impl, size)
+#                         and $(BENCH_REPORT) (speedups over the peers, cross-CPU)
+#   make plots            bench-report, then SVG and PNG into $(PLOTS_OUT)
+#   make plots PLOTS_OUT=/some/dir    images elsewhere
+#   make plots BENCH_RESULTS=/some/dir   results (and the table, report) elsewhere
+#   make plots-clean      remove $(PLOTS_OUT)
+#
+# Perl 5 with its core module JSON::PP and gnuplot (svg and pngcairo
+# terminals; Debian: gnuplot-nox) are looked up on PATH at make time: PERL=,
+# GNUPLOT= name others. The scripts stay in the source tree (VPATH builds
+# read them from $(srcdir)); the results default to the source tree like
+# `make bench` writes them (BENCH_RESULTS, bench/local.mk); the images go
+# under the build directory.
+PERL = perl
+GNUPLOT = gnuplot
+BENCH_MERGE = $(srcdir)/bench/merge-results.pl
+BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
+BENCH_REPORT = $(BENCH_RESULTS)/report.txt
+PLOTS_OUT = plots/out
+PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
+	plots/dense.gp
+EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
+
+# A shell line that fails with a message unless perl and JSON::PP are there.
+plots_need_perl = { $(PERL) -MJSON::PP -e 1 >/dev/null 2>&1 || { \
+	echo "make $@: '$(PERL)' with the core module JSON::PP is needed (Debian: perl);" >&2; \
+	echo "  install it or name another with PERL=/path/to/perl" >&2; exit 1; }; }
+
+bench-report:
+	@$(plots_need_perl); \
+	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --report="$(BENCH_REPORT)" "$(BENCH_RESULTS)"
+
+plots: bench-report
+	@$(plots_need_perl); \
+	$(GNUPLOT) -e 'set terminal svg; set terminal pngcairo' </dev/null >/dev/null 2>&1 || { \
+	  echo "make plots: '$(GNUPLOT)' with the svg and pngcairo terminals is needed" >&2; \
+	  echo "  (Debian: gnuplot-nox); install it or name another with GNUPLOT=/path/to/gnuplot" >&2; \
+	  exit 1; }; \
+	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --plots="$(PLOTS_OUT)" || exit 1; \
+	$(GNUPLOT) -e "plotsdir='$(srcdir)/plots'" "$(PLOTS_OUT)/data/plots.gp" || exit 1; \
+	echo "make plots: wrote `wc -l <"$(PLOTS_OUT)/data/outputs.list"` images under $(PLOTS_OUT)"
+
+plots-clean:
+	-rm -rf "$(PLOTS_OUT)"
+.PHONY: bench-report plots plots-clean

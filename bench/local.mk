@@ -9,6 +9,8 @@
 #   make bench BENCH_SETS=softmax                only these sets (elementwise softmax dense)
 #   make bench BENCH_ARGS=--benchmark_repetitions=5   extra Google Benchmark flags
 #   make bench BENCH_RESULTS=/some/dir           results there instead
+#   SIMDGRAD_BENCH_MEMORY_MB=4000 make bench-full   cap the memory the run may use
+#                          (a size list that does not fit is refused before anything runs)
 #   make bench BENCH_ARGS="'--benchmark_filter=sigmoid|memcpy'"
 #                          (BENCH_ARGS reaches the shell: quote a regex's | ( ))
 #

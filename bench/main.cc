@@ -22,6 +22,7 @@
 //   --set=NAME          elementwise, softmax, dense or all (the default): the benchmarks registered
 //   --full              every size from L1- to DRAM-resident (make bench-full); without it,
 //                       one L1 and one DRAM size per kernel (make bench, a few minutes)
+// Environment: SIMDGRAD_BENCH_MEMORY_MB caps the memory the sizes may take.
 //   --cpu-id            print the directory name results of this CPU go in, exit
 //   --context=KEY=VAL   add KEY: VAL to the JSON context (make bench passes the commit)
 #include <config.h>
@@ -1121,10 +1122,22 @@ bool sizes_fit(const std::string &set) {
     std::fclose(f);
   }
   if (!(avail > 0)) avail = double(sysconf(_SC_AVPHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+  // SIMDGRAD_BENCH_MEMORY_MB caps what the run may use (a machine shared
+  // with other jobs), below what the system reports.
+  if (const char *cap = std::getenv("SIMDGRAD_BENCH_MEMORY_MB")) {
+    char *end;
+    double mb = std::strtod(cap, &end);
+    if (end == cap || *end || !(mb > 0)) {
+      std::fprintf(stderr, "simdgrad_bench: SIMDGRAD_BENCH_MEMORY_MB=%s: want a positive number of MiB\n", cap);
+      return false;
+    }
+    if (!(avail > 0) || mb * 1048576 < avail) avail = mb * 1048576;
+  }
   if (avail > 0 && need > 0.8 * avail) {
     std::fprintf(stderr,
                  "simdgrad_bench: the %s sizes of set '%s' need %.0f MiB of arrays, but only %.0f MiB of memory\n"
-                 "  is available (at most 80%% is used); run the quick sizes (make bench) or free memory\n",
+                 "  is available (at most 80%% is used); run the quick sizes (make bench) or free memory\n"
+                 "  (SIMDGRAD_BENCH_MEMORY_MB caps the memory counted as available)\n",
                  g_full ? "--full" : "quick", set.c_str(), need / 1048576, avail / 1048576);
     return false;
   }

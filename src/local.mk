@@ -12,7 +12,8 @@ libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$
 # The CLI. Linked with the static library so the same binary runs as it is
 # under qemu-user in a cross build (no libtool wrapper script in the way).
 bin_PROGRAMS += src/cli/simdgrad
-src_cli_simdgrad_SOURCES = src/cli/main.c verify/gradcheck.c verify/gradcheck.h
-src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/verify
-src_cli_simdgrad_LDADD = libsimdgrad.la -lm
+src_cli_simdgrad_SOURCES = src/cli/main.c src/cli/experiment.c src/cli/experiment.h \
+	src/cli/depth.c src/cli/train.c src/cli/idx.c src/cli/idx.h verify/gradcheck.c verify/gradcheck.h
+src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/verify $(ZLIB_CFLAGS)
+src_cli_simdgrad_LDADD = libsimdgrad.la $(ZLIB_LIBS) -lm
 src_cli_simdgrad_LDFLAGS = -static

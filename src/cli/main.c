@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "gradcheck.h"
 #include "simdgrad.h"
 
@@ -20,6 +21,10 @@ static void usage(FILE *out) {
           "            finite-difference gradient checks of every kernel and of MLPs\n"
           "            (depths 1..6, or only N in 1..64; heads mse and xent, or only one;\n"
           "            batch 1 and 8; logistic regression); exit status 1 if any fails\n"
+          "  depth     per-layer gradient magnitudes at initialisation against depth\n"
+          "            (simdgrad depth --help)\n"
+          "  train     minibatch SGD on Fashion-MNIST, per-layer gradients per epoch\n"
+          "            (simdgrad train --help)\n"
           "\n"
           "environment:\n"
           "  SIMDGRAD_ISA=scalar|avx2|avx512|neon   force the kernels of one ISA\n");
@@ -39,23 +44,6 @@ static int cmd_info(void) {
   return 0;
 }
 
-static int parse_isa(const char *name, sg_isa *isa) {
-  for (int i = 0; i < SG_ISA_COUNT; i++) {
-    if (strcmp(name, sg_isa_name((sg_isa)i)) != 0) continue;
-    if (!sg_isa_supported((sg_isa)i)) {
-      fprintf(stderr, "simdgrad: --isa %s: not supported by this CPU or build; supported:", name);
-      for (int j = 0; j < SG_ISA_COUNT; j++)
-        if (sg_isa_supported((sg_isa)j)) fprintf(stderr, " %s", sg_isa_name((sg_isa)j));
-      fputc('\n', stderr);
-      return -1;
-    }
-    *isa = (sg_isa)i;
-    return 0;
-  }
-  fprintf(stderr, "simdgrad: --isa %s: unknown ISA (valid: scalar avx2 avx512 neon)\n", name);
-  return -1;
-}
-
 static int cmd_gradcheck(int argc, char **argv) {
   static const struct option options[] = {{"isa", required_argument, NULL, 'i'},
                                           {"depth", required_argument, NULL, 'd'},
@@ -64,7 +52,6 @@ static int cmd_gradcheck(int argc, char **argv) {
                                           {NULL, 0, NULL, 0}};
   static char name[] = "simdgrad gradcheck";
   argv[0] = name; /* getopt's own messages start with it */
-  sg_isa isa = sg_active_isa();
   size_t depth = 0; /* all of 1..6 */
   int head = -1;    /* both */
   char *end;
@@ -73,7 +60,7 @@ static int cmd_gradcheck(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
     switch (c) {
     case 'i':
-      if (parse_isa(optarg, &isa)) return 2;
+      if (parse_and_set_isa("gradcheck", optarg)) return 2;
       break;
     case 'd':
       errno = 0;
@@ -102,7 +89,6 @@ static int cmd_gradcheck(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  sg_set_isa(isa);
   printf("simdgrad gradcheck, ISA %s\n", sg_isa_name(sg_active_isa()));
   gradcheck_print_header(stdout);
   struct gradcheck_report report = {stdout, 0, 0, 0.0};
@@ -130,6 +116,8 @@ int main(int argc, char **argv) {
   const char *cmd = argv[optind];
   if (strcmp(cmd, "info") == 0 && optind + 1 == argc) return cmd_info();
   if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - optind, argv + optind);
+  if (strcmp(cmd, "depth") == 0) return cmd_depth(argc - optind, argv + optind);
+  if (strcmp(cmd, "train") == 0) return cmd_train(argc - optind, argv + optind);
   if (strcmp(cmd, "info") == 0)
     fprintf(stderr, "simdgrad: info takes no arguments\n");
   else

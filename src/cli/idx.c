@@ -1,0 +1,4 @@
+/* IDX reader: to be written. */
+#include <config.h>
+
+#include "idx.h"

@@ -5,7 +5,9 @@
 #
 #   make bench-report     $(BENCH_MERGED) (one row per cpu, kernel, impl, size)
 #                         and $(BENCH_REPORT) (speedups over the peers, cross-CPU)
-#   make plots            bench-report, then SVG and PNG into $(PLOTS_OUT)
+#   make plots            plots-depth, plots-train, bench-report, then SVG and PNG into $(PLOTS_OUT)
+#   make plots-depth      $(DEPTH_TSV) (simdgrad depth) into $(PLOTS_OUT)/depth, if there
+#   make plots-train      $(TRAIN_DIR)/train-*.tsv (simdgrad train) into $(PLOTS_OUT)/train
 #   make plots PLOTS_OUT=/some/dir    images elsewhere
 #   make plots BENCH_RESULTS=/some/dir   results (and the table, report) elsewhere
 #   make plots-clean      remove $(PLOTS_OUT)
@@ -23,7 +25,7 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp
+	plots/dense.gp plots/depth.gp plots/train.gp
 EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
 
 # A shell line that fails with a message unless perl and JSON::PP are there.
@@ -31,20 +33,54 @@ plots_need_perl = { $(PERL) -MJSON::PP -e 1 >/dev/null 2>&1 || { \
 	echo "make $@: '$(PERL)' with the core module JSON::PP is needed (Debian: perl);" >&2; \
 	echo "  install it or name another with PERL=/path/to/perl" >&2; exit 1; }; }
 
+# Likewise for gnuplot with the terminals the scripts use.
+plots_need_gnuplot = { $(GNUPLOT) -e 'set terminal svg; set terminal pngcairo' </dev/null >/dev/null 2>&1 || { \
+	echo "make $@: '$(GNUPLOT)' with the svg and pngcairo terminals is needed" >&2; \
+	echo "  (Debian: gnuplot-nox); install it or name another with GNUPLOT=/path/to/gnuplot" >&2; \
+	exit 1; }; }
+
 bench-report:
 	@$(plots_need_perl); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --report="$(BENCH_REPORT)" "$(BENCH_RESULTS)"
 
-plots: bench-report
+plots: plots-depth plots-train bench-report
 	@$(plots_need_perl); \
-	$(GNUPLOT) -e 'set terminal svg; set terminal pngcairo' </dev/null >/dev/null 2>&1 || { \
-	  echo "make plots: '$(GNUPLOT)' with the svg and pngcairo terminals is needed" >&2; \
-	  echo "  (Debian: gnuplot-nox); install it or name another with GNUPLOT=/path/to/gnuplot" >&2; \
-	  exit 1; }; \
+	$(plots_need_gnuplot); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --plots="$(PLOTS_OUT)" || exit 1; \
 	$(GNUPLOT) -e "plotsdir='$(srcdir)/plots'" "$(PLOTS_OUT)/data/plots.gp" || exit 1; \
 	echo "make plots: wrote `wc -l <"$(PLOTS_OUT)/data/outputs.list"` images under $(PLOTS_OUT)"
 
+# The table of `simdgrad depth --out plots/data` (DEPTH_TSV) as
+# $(PLOTS_OUT)/depth/<act>.svg and .png; `make plots` draws them first and
+# goes on without them (a note) when there is no table. (Not DEPTH_DATA:
+# automake would take that for files to install.)
+DEPTH_TSV = $(srcdir)/plots/data/depth.tsv
+plots-depth:
+	@if test ! -f "$(DEPTH_TSV)"; then \
+	  echo "make $@: no $(DEPTH_TSV) (simdgrad depth --out DIR writes it): depth plots skipped"; \
+	else \
+	  $(plots_need_gnuplot); \
+	  mkdir -p "$(PLOTS_OUT)/depth" && \
+	  $(GNUPLOT) -e "plotsdir='$(srcdir)/plots'; datafile='$(DEPTH_TSV)'; outdir='$(PLOTS_OUT)/depth'" \
+	    "$(srcdir)/plots/depth.gp" && \
+	  echo "make $@: wrote the plots of $(DEPTH_TSV) under $(PLOTS_OUT)/depth"; \
+	fi
+
+# The runs of `simdgrad train --out plots/data` (TRAIN_DIR): test accuracy per
+# epoch of every net, and each net's per-layer gradients over the epochs.
+TRAIN_DIR = $(srcdir)/plots/data
+plots-train:
+	@epochs=`ls "$(TRAIN_DIR)"/train-*-epochs.tsv 2>/dev/null | tr '\n' ' '`; \
+	if test -z "$$epochs"; then \
+	  echo "make $@: no $(TRAIN_DIR)/train-*-epochs.tsv (simdgrad train --out DIR writes them): training plots skipped"; \
+	else \
+	  $(plots_need_gnuplot); \
+	  grads=`echo "$$epochs" | sed 's/-epochs\.tsv/.tsv/g'`; \
+	  mkdir -p "$(PLOTS_OUT)/train" && \
+	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/train'; epochs='$$epochs'; grads='$$grads'" "$(srcdir)/plots/train.gp" && \
+	  echo "make $@: wrote the training plots under $(PLOTS_OUT)/train"; \
+	fi
+
 plots-clean:
 	-rm -rf "$(PLOTS_OUT)"
-.PHONY: bench-report plots plots-clean
+.PHONY: bench-report plots plots-depth plots-train plots-clean

@@ -34,8 +34,8 @@ verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
 	verify/test_loss verify/test_gradcheck \
-	verify/test_cli.sh verify/test_train.sh
-EXTRA_DIST += verify/test_cli.sh verify/test_train.sh
+	verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
+EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 
 TEST_EXTENSIONS = .sh
 LOG_COMPILER = $(TEST_RUNNER)

@@ -1,12 +1,319 @@
-/* simdgrad depth: to be written. */
+/* simdgrad depth: the gradient each layer of an MLP gets at initialisation,
+ * against the number of hidden layers, per activation and init (DESIGN.md
+ * section 3: a sigmoid layer passes back at most 1/4 of its weights' signal,
+ * so the first layers' gradients shrink geometrically with depth).
+ *
+ * Nothing is trained: per run, `batches` forward + backward passes on
+ * synthetic data, and per layer the mean over the batches of mean|dL/dW| and
+ * ||dL/db||. The inputs are uniform on [-sqrt 3, sqrt 3) (mean 0, variance 1,
+ * like N(0,1) in the two moments that set the first layer's scale) because a
+ * uniform needs no libm (only sg_mlp_init's normal draws do). The kernels
+ * are bit-identical across ISAs, so the output has the same bits on every ISA
+ * (and %.17g prints the doubles exactly, so equal files mean equal bits). */
 #include <config.h>
 
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "experiment.h"
 
+#define MAX_HIDDEN 1000 /* far past where sigmoid's gradients reach 0 */
+#define MAX_SIZE 65536  /* widths, batch: a 64K x 64K layer is 16 GiB already */
+
+struct depth_options {
+  unsigned char hidden[MAX_HIDDEN + 1]; /* hidden[h]: run h hidden layers */
+  unsigned acts, inits;                 /* bit a: run sg_act a; bit i: sg_init i */
+  size_t width, batches, batch, inputs, classes, seed;
+  const char *out_dir; /* NULL: the table to stdout */
+};
+
+static void depth_usage(FILE *out) {
+  fprintf(out,
+          "usage: simdgrad depth [OPTION]...\n"
+          "Per-layer gradient magnitudes of an MLP (softmax + cross-entropy head) at\n"
+          "initialisation, against the number of hidden layers, on synthetic data\n"
+          "(inputs uniform with mean 0 and variance 1, random labels).\n"
+          "\n"
+          "  --depths LIST   hidden layers: N, N-M, comma-separated (default 1-20)\n"
+          "  --width N       units per hidden layer (default 64)\n"
+          "  --act LIST      sigmoid, tanh, relu: repeatable or comma-separated\n"
+          "                  (default all three)\n"
+          "  --init LIST     normal, xavier, he: likewise (default all three)\n"
+          "  --batches N     batches averaged per run (default 8)\n"
+          "  --batch N       rows per batch (default 32)\n"
+          "  --inputs N      input width (default 64)\n"
+          "  --classes N     outputs of the softmax head (default 10)\n"
+          "  --seed N        seed of the data and the weights (default 1)\n"
+          "  --out DIR       write DIR/depth.tsv (DIR created if needed) and the\n"
+          "                  summary to stdout; without it the table goes to stdout\n"
+          "                  and the summary to stderr\n"
+          "  --isa NAME      force the kernels of one ISA (the output is the same)\n"
+          "  --help          this text\n"
+          "\n"
+          "Table (TSV, header line): act init depth layer mean_abs_dW norm_db\n"
+          "ratio_to_last, one row per run and layer; layer 0 is next to the input,\n"
+          "layer `depth` the output layer, ratio_to_last = mean_abs_dW over the\n"
+          "output layer's ('-' if that is 0).\n");
+}
+
+/* Calls parse on each comma-separated item of text; an empty item is an error. */
+static int each_item(const char *option, const char *text,
+                     int (*parse)(struct depth_options *o, const char *item),
+                     struct depth_options *o) {
+  size_t len = strlen(text);
+  char *copy = malloc(len + 1);
+  if (!copy) {
+    fprintf(stderr, "simdgrad depth: out of memory\n");
+    return -1;
+  }
+  memcpy(copy, text, len + 1);
+  int status = 0;
+  for (char *item = copy, *comma; status == 0 && item; item = comma ? comma + 1 : NULL) {
+    comma = strchr(item, ',');
+    if (comma) *comma = '\0';
+    if (!*item) {
+      fprintf(stderr, "simdgrad depth: --%s %s: an empty item\n", option, text);
+      status = -1;
+    } else {
+      status = parse(o, item);
+    }
+  }
+  free(copy);
+  return status;
+}
+
+static int add_act(struct depth_options *o, const char *item) {
+  sg_act a;
+  if (parse_act("depth", item, &a)) return -1;
+  o->acts |= 1u << a;
+  return 0;
+}
+
+static int add_init(struct depth_options *o, const char *item) {
+  sg_init i;
+  if (parse_init("depth", item, &i)) return -1;
+  o->inits |= 1u << i;
+  return 0;
+}
+
+/* N or N-M (N <= M). */
+static int add_depths(struct depth_options *o, const char *item) {
+  char first[24];
+  const char *dash = strchr(item, '-');
+  size_t lo, hi;
+  if (!dash) {
+    if (parse_size("depth", "depths", item, 1, MAX_HIDDEN, &lo)) return -1;
+    hi = lo;
+  } else {
+    size_t n = (size_t)(dash - item);
+    if (n >= sizeof first) n = sizeof first - 1; /* too long for a number anyway */
+    memcpy(first, item, n);
+    first[n] = '\0';
+    if (parse_size("depth", "depths", first, 1, MAX_HIDDEN, &lo) ||
+        parse_size("depth", "depths", dash + 1, 1, MAX_HIDDEN, &hi))
+      return -1;
+    if (hi < lo) {
+      fprintf(stderr, "simdgrad depth: --depths %s: a range runs upwards\n", item);
+      return -1;
+    }
+  }
+  for (size_t h = lo; h <= hi; h++) o->hidden[h] = 1;
+  return 0;
+}
+
+/* 0, 1 after --help, or 2 after a message. */
+static int parse_depth_options(int argc, char **argv, struct depth_options *o) {
+  static const struct option options[] = {
+      {"depths", required_argument, NULL, 'd'},  {"width", required_argument, NULL, 'w'},
+      {"act", required_argument, NULL, 'a'},     {"init", required_argument, NULL, 'I'},
+      {"batches", required_argument, NULL, 'n'}, {"batch", required_argument, NULL, 'b'},
+      {"inputs", required_argument, NULL, 'x'},  {"classes", required_argument, NULL, 'c'},
+      {"seed", required_argument, NULL, 's'},    {"out", required_argument, NULL, 'o'},
+      {"isa", required_argument, NULL, 'i'},     {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  static char name[] = "simdgrad depth";
+  argv[0] = name; /* getopt's own messages start with it */
+  int any_depth = 0, c, bad = 0;
+  optind = 0; /* a new argument vector: glibc and musl start over from argv[1] */
+  while (!bad && (c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+    switch (c) {
+    case 'd': any_depth = 1, bad = each_item("depths", optarg, add_depths, o); break;
+    case 'a': bad = each_item("act", optarg, add_act, o); break;
+    case 'I': bad = each_item("init", optarg, add_init, o); break;
+    case 'w': bad = parse_size("depth", "width", optarg, 1, MAX_SIZE, &o->width); break;
+    case 'n': bad = parse_size("depth", "batches", optarg, 1, MAX_SIZE, &o->batches); break;
+    case 'b': bad = parse_size("depth", "batch", optarg, 1, MAX_SIZE, &o->batch); break;
+    case 'x': bad = parse_size("depth", "inputs", optarg, 1, MAX_SIZE, &o->inputs); break;
+    case 'c': bad = parse_size("depth", "classes", optarg, 1, MAX_SIZE, &o->classes); break;
+    case 's': bad = parse_size("depth", "seed", optarg, 0, SIZE_MAX, &o->seed); break;
+    case 'o': o->out_dir = optarg; break;
+    case 'i': bad = parse_and_set_isa("depth", optarg); break;
+    case 'h': depth_usage(stdout); return 1;
+    default: depth_usage(stderr); return 2;
+    }
+  }
+  if (bad) return 2;
+  if (optind < argc) {
+    fprintf(stderr, "simdgrad depth: unexpected argument '%s'\n", argv[optind]);
+    depth_usage(stderr);
+    return 2;
+  }
+  if (o->out_dir && !*o->out_dir) {
+    fprintf(stderr, "simdgrad depth: --out wants a directory, not ''\n");
+    return 2;
+  }
+  if (!any_depth)
+    for (size_t h = 1; h <= 20; h++) o->hidden[h] = 1;
+  if (!o->acts) o->acts = 7;
+  if (!o->inits) o->inits = 7;
+  return 0;
+}
+
+/* The seed of one thing: a hash chain of the user's seed, a domain and up to
+ * three indices, so that no run's numbers depend on which other runs ran. */
+static uint64_t derive_seed(uint64_t seed, uint64_t domain, uint64_t a, uint64_t b, uint64_t c) {
+  const uint64_t parts[] = {domain, a, b, c};
+  uint64_t s = seed;
+  for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
+    uint64_t state = s ^ parts[k];
+    s = splitmix64(&state);
+  }
+  return s;
+}
+
+enum { SEED_DATA = 1, SEED_WEIGHTS = 2 };
+
+/* Batch k of the data: the same for every run, so that runs differ only in
+ * their network. */
+static void fill_batch(const struct depth_options *o, size_t k, float *X, uint32_t *labels) {
+  uint64_t state = derive_seed(o->seed, SEED_DATA, k, 0, 0);
+  for (size_t i = 0; i < o->batch * o->inputs; i++) {
+    double u = (double)(splitmix64(&state) >> 11) * 0x1p-53; /* [0, 1), exact */
+    X[i] = (float)((2.0 * u - 1.0) * 1.7320508075688772);   /* sqrt 3: variance 1 */
+  }
+  for (size_t r = 0; r < o->batch; r++)
+    labels[r] = (uint32_t)(((splitmix64(&state) >> 32) * o->classes) >> 32);
+}
+
+/* One run: the per-layer statistics (hidden + 1 layers) averaged over the
+ * batches into avg. 0, or -1 after a message. */
+static int run_depth(const struct depth_options *o, sg_act act, sg_init init, size_t hidden,
+                     float *X, uint32_t *labels, struct layer_grads *avg) {
+  size_t layers = hidden + 1;
+  size_t *widths = malloc((layers + 1) * sizeof *widths);
+  sg_act *acts = malloc(hidden * sizeof *acts);
+  sg_mlp *m = NULL;
+  int status = -1;
+  errno = 0; /* what failed sets it */
+  if (!widths || !acts) goto out;
+  widths[0] = o->inputs;
+  for (size_t l = 1; l <= hidden; l++) widths[l] = o->width, acts[l - 1] = act;
+  widths[layers] = o->classes;
+  m = sg_mlp_create(layers, widths, acts, SG_HEAD_XENT);
+  if (!m || sg_mlp_init(m, init, derive_seed(o->seed, SEED_WEIGHTS, act, init, hidden))) goto out;
+  memset(avg, 0, layers * sizeof *avg);
+  for (size_t k = 0; k < o->batches; k++) {
+    fill_batch(o, k, X, labels);
+    if (sg_mlp_forward(m, o->batch, X)) goto out;
+    sg_mlp_backward(m, NULL, labels);
+    for (size_t l = 0; l < layers; l++) {
+      struct layer_grads g;
+      layer_grad_stats(m, l, &g);
+      avg[l].mean_abs_dW += g.mean_abs_dW;
+      avg[l].norm_db += g.norm_db;
+    }
+  }
+  for (size_t l = 0; l < layers; l++) {
+    avg[l].mean_abs_dW /= (double)o->batches;
+    avg[l].norm_db /= (double)o->batches;
+  }
+  status = 0;
+out:
+  if (status)
+    fprintf(stderr, "simdgrad depth: %s %s with %zu hidden layers of %zu: %s\n", act_name(act),
+            init_name(init), hidden, o->width, strerror(errno ? errno : ENOMEM));
+  sg_mlp_free(m);
+  free(acts);
+  free(widths);
+  return status;
+}
+
+/* One row per layer of one run; ratio_to_last is "-" when the output layer
+ * got no gradient (all ReLUs dead), not a platform-spelled inf or nan. */
+static void print_rows(FILE *f, sg_act act, sg_init init, size_t hidden,
+                       const struct layer_grads *g) {
+  double last = g[hidden].mean_abs_dW;
+  for (size_t l = 0; l <= hidden; l++) {
+    fprintf(f, "%s\t%s\t%zu\t%zu\t%.17g\t%.17g\t", act_name(act), init_name(init), hidden, l,
+            g[l].mean_abs_dW, g[l].norm_db);
+    if (last > 0)
+      fprintf(f, "%.17g\n", g[l].mean_abs_dW / last);
+    else
+      fputs("-\n", f);
+  }
+}
+
 int cmd_depth(int argc, char **argv) {
-  (void)argc, (void)argv;
-  fprintf(stderr, "simdgrad depth: not written yet\n");
-  return 2;
+  struct depth_options o = {
+      .width = 64, .batches = 8, .batch = 32, .inputs = 64, .classes = 10, .seed = 1};
+  int parsed = parse_depth_options(argc, argv, &o);
+  if (parsed) return parsed == 1 ? 0 : 2;
+
+  size_t deepest = 0;
+  for (size_t h = 1; h <= MAX_HIDDEN; h++)
+    if (o.hidden[h]) deepest = h;
+  float *X = malloc(o.batch * o.inputs * sizeof *X);
+  uint32_t *labels = malloc(o.batch * sizeof *labels);
+  struct layer_grads *g = malloc((deepest + 1) * sizeof *g);
+  FILE *table = NULL, *summary = o.out_dir ? stdout : stderr;
+  int status = 1;
+  if (!X || !labels || !g) {
+    fprintf(stderr, "simdgrad depth: out of memory\n");
+    goto out;
+  }
+  table = o.out_dir ? open_out_file("depth", o.out_dir, "depth.tsv") : stdout;
+  if (!table) goto out;
+
+  fputs("act\tinit\tdepth\tlayer\tmean_abs_dW\tnorm_db\tratio_to_last\n", table);
+  fprintf(summary,
+          "simdgrad depth: %zu inputs, hidden layers of %zu, %zu classes, %zu batches of %zu, "
+          "seed %zu, ISA %s\nmean|dW| of layer 0 over the output layer's, %zu hidden layers:\n",
+          o.inputs, o.width, o.classes, o.batches, o.batch, o.seed, sg_isa_name(sg_active_isa()),
+          deepest);
+  for (int a = 0; a < 3; a++) {
+    if (!(o.acts >> a & 1)) continue;
+    for (int i = 0; i < 3; i++) {
+      if (!(o.inits >> i & 1)) continue;
+      for (size_t h = 1; h <= deepest; h++) {
+        if (!o.hidden[h]) continue;
+        if (run_depth(&o, (sg_act)a, (sg_init)i, h, X, labels, g)) goto out;
+        print_rows(table, (sg_act)a, (sg_init)i, h, g);
+      }
+      /* g holds the deepest run now */
+      fprintf(summary, "  %-8s %-7s %.3e\n", act_name((sg_act)a), init_name((sg_init)i),
+              g[deepest].mean_abs_dW > 0 ? g[0].mean_abs_dW / g[deepest].mean_abs_dW : 0.0);
+    }
+  }
+  status = 0;
+out:
+  if (table && table != stdout) {
+    if (ferror(table) | fclose(table)) {
+      fprintf(stderr, "simdgrad depth: cannot write %s/depth.tsv: %s\n", o.out_dir,
+              strerror(errno));
+      status = 1;
+    } else if (status == 0) {
+      fprintf(summary, "wrote %s/depth.tsv\n", o.out_dir);
+    }
+  } else if (table && fflush(stdout)) {
+    fprintf(stderr, "simdgrad depth: cannot write the table: %s\n", strerror(errno));
+    status = 1;
+  }
+  free(g);
+  free(labels);
+  free(X);
+  return status;
 }

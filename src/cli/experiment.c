@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "experiment.h"
 
@@ -74,4 +75,44 @@ int parse_and_set_isa(const char *cmd, const char *text) {
   }
   fprintf(stderr, "simdgrad %s: --isa %s: unknown ISA (valid: scalar avx2 avx512 neon)\n", cmd, text);
   return -1;
+}
+
+uint64_t splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* mkdir -p on path, a writable copy: 0, or -1 with errno. */
+static int make_dirs(char *path) {
+  for (char *p = path + 1;; p++) {
+    if (*p && *p != '/') continue;
+    char saved = *p;
+    *p = '\0';
+    int failed = mkdir(path, 0777) && errno != EEXIST;
+    *p = saved;
+    if (failed) return -1;
+    if (!saved) return 0;
+  }
+}
+
+FILE *open_out_file(const char *cmd, const char *dir, const char *name) {
+  size_t dir_len = strlen(dir), len = dir_len + 1 + strlen(name) + 1;
+  char *path = malloc(len);
+  FILE *f = NULL;
+  if (!path) {
+    fprintf(stderr, "simdgrad %s: out of memory\n", cmd);
+    return NULL;
+  }
+  memcpy(path, dir, dir_len + 1);
+  if (make_dirs(path)) {
+    fprintf(stderr, "simdgrad %s: cannot create %s: %s\n", cmd, dir, strerror(errno));
+  } else {
+    snprintf(path, len, "%s/%s", dir, name);
+    if (!(f = fopen(path, "w")))
+      fprintf(stderr, "simdgrad %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+  }
+  free(path);
+  return f;
 }

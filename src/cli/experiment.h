@@ -4,6 +4,8 @@
 #define SG_CLI_EXPERIMENT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "simdgrad.h"
 
@@ -25,6 +27,12 @@ int parse_size(const char *cmd, const char *option, const char *text, size_t lo,
                size_t *out);
 /* --isa NAME: forces the ISA (unknown or unsupported: message, -1). */
 int parse_and_set_isa(const char *cmd, const char *text);
+
+/* splitmix64: a seeded stream with the same values on every platform. */
+uint64_t splitmix64(uint64_t *state);
+/* DIR/NAME opened for writing, DIR first created with its parents if need
+ * be; NULL after "simdgrad CMD: ..." on stderr. */
+FILE *open_out_file(const char *cmd, const char *dir, const char *name);
 
 int cmd_depth(int argc, char **argv);
 int cmd_train(int argc, char **argv);

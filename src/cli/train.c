@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,13 +37,6 @@ static const char *const usage_text =
     "                    DIR/train-<net>-epochs.tsv (loss, accuracy, seconds)\n"
     "  --isa NAME        force scalar, avx2, avx512 or neon\n"
     "  --quiet           no progress bar\n";
-
-static uint64_t next_random(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 struct dataset {
   size_t count;
@@ -124,14 +116,6 @@ static void progress(size_t epoch, size_t epochs, size_t b, size_t batches, doub
   int width = 30, done = (int)(width * b / batches);
   fprintf(stderr, "\r\033[Kepoch %zu/%zu [%.*s%*s] batch %zu/%zu loss %.4f", epoch, epochs, done,
           "==============================", width - done, "", b, batches, loss);
-}
-
-static FILE *open_out(const char *dir, const char *name) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "w");
-  if (!f) fprintf(stderr, "simdgrad train: cannot write %s: %s\n", path, strerror(errno));
-  return f;
 }
 
 int cmd_train(int argc, char **argv) {
@@ -235,14 +219,10 @@ int cmd_train(int argc, char **argv) {
   snprintf(net + len, sizeof net - (size_t)len, "-%s", act_name(act));
   if (out) {
     char fname[320];
-    if (mkdir(out, 0777) && errno != EEXIST) {
-      fprintf(stderr, "simdgrad train: cannot create %s: %s\n", out, strerror(errno));
-      goto done;
-    }
     snprintf(fname, sizeof fname, "train-%s.tsv", net);
-    if (!(grads_file = open_out(out, fname))) goto done;
+    if (!(grads_file = open_out_file("train", out, fname))) goto done;
     snprintf(fname, sizeof fname, "train-%s-epochs.tsv", net);
-    if (!(epochs_file = open_out(out, fname))) goto done;
+    if (!(epochs_file = open_out_file("train", out, fname))) goto done;
     fprintf(grads_file, "net\tact\tinit\tisa\tepoch\tlayer\tmean_abs_dW\tnorm_db\n");
     fprintf(epochs_file, "net\tact\tinit\tisa\tepoch\ttrain_loss\ttest_accuracy\tseconds\n");
   }
@@ -257,7 +237,7 @@ int cmd_train(int argc, char **argv) {
     double t0 = now_seconds(), loss_sum = 0.0;
     memset(sum, 0, depth * sizeof *sum);
     for (size_t i = train.count; i > 1; i--) { /* Fisher-Yates, seeded */
-      size_t j = (size_t)(next_random(&rng) % i), t = order[i - 1];
+      size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
       order[i - 1] = order[j], order[j] = t;
     }
     for (size_t b = 0; b < batches; b++) {

@@ -1,0 +1,41 @@
+# train.gp: the Fashion-MNIST runs of `simdgrad train --out plots/data`.
+# Called by `make plots` with plotsdir, outdir and two lists of files: grads
+# (train-<net>.tsv: net act init isa epoch layer mean_abs_dW norm_db) and
+# epochs (train-<net>-epochs.tsv: net act init isa epoch train_loss
+# test_accuracy seconds), one word per net, in the same order.
+set datafile separator "\t"
+set grid
+set key outside right top Left reverse
+set format y "%g"
+svg = 'set terminal svg size 1000,560 dynamic noenhanced font "Sans,12" background rgb "white"'
+png = 'set terminal pngcairo size 1000,560 noenhanced font "Sans,10" background rgb "white"'
+net(f) = system("awk -F'\t' 'NR == 2 {print $1 \" (\" $2 \", \" $3 \" init)\"; exit}' '".f."'")
+layers(f) = int(system("awk -F'\t' 'NR > 1 && $6 + 1 > n {n = $6 + 1} END {print n}' '".f."'"))
+
+# Test accuracy per epoch, every net.
+set title "Fashion-MNIST: test accuracy after each epoch of minibatch SGD"
+set xlabel "epoch"
+set ylabel "test accuracy (share of 10000 images)"
+do for [t in "svg png"] {
+  eval value(t)
+  set output outdir."/train_accuracy.".t
+  plot for [f in epochs] f every ::1 using 5:7 with linespoints lw 2 title net(f)
+}
+
+# Gradient magnitude per layer over training, one plot per net.
+set logscale y
+set ylabel "mean |dL/dW| of the layer, averaged over the epoch (log scale)"
+do for [i = 1:words(grads)] {
+  f = word(grads, i)
+  n = layers(f)
+  set title "Fashion-MNIST ".net(f).": gradient magnitude per layer during training\n(layer 0 is next to the input)"
+  base = system("basename '".f."' .tsv")
+  do for [t in "svg png"] {
+    eval value(t)
+    set output outdir."/".base."_grads.".t
+    # One layer's rows at a time, so each layer's points join into a line.
+    plot for [l = 0:n - 1] sprintf("< awk -F'\t' 'NR > 1 && $6 == %d' '%s'", l, f) using 5:7 \
+         with linespoints lw 2 title sprintf("layer %d", l)
+  }
+}
+unset output

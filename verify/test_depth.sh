@@ -1,0 +1,95 @@
+#!/bin/sh
+# simdgrad depth: the physics of DESIGN.md section 3 on small runs (sigmoid
+# gradients vanish towards the input, ReLU + He keeps them level), the same
+# bits on every run and ISA, --out, and usage errors.
+# $SIMDGRAD is the binary, $TEST_RUNNER the emulator of a cross build (or empty).
+fail=0
+dir=$(mktemp -d)
+out=$dir/stdout err=$dir/stderr
+trap 'rm -rf "$dir"' EXIT
+
+run() { # run EXPECTED_STATUS ARGS...: run simdgrad depth, check its exit status
+  want=$1; shift
+  $TEST_RUNNER "$SIMDGRAD" depth "$@" >"$out" 2>"$err"
+  got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: simdgrad depth $* exited $got, want $want"; cat "$err"; fail=1
+  fi
+}
+expect() { # expect FILE PATTERN WHAT
+  if ! grep -q -- "$2" "$1"; then echo "FAIL: $3: no '$2' in:"; cat "$1"; fail=1; fi
+}
+# check WHAT AWK-CONDITION: the condition, over the table in $out with
+# columns act init depth layer mean_abs_dW norm_db ratio_to_last, must hold
+# (awk prints what it measured either way).
+check() {
+  if ! awk -F'\t' -v what="$1" "$2" "$out"; then echo "FAIL: $1"; fail=1; fi
+}
+
+# Depth 10 (11 layers): sigmoid with Xavier and N(0,1), ReLU with He.
+run 0 --depths 10 --act sigmoid,relu --init normal --init xavier,he
+table=$dir/table.tsv
+cp "$out" "$table"
+expect "$out" '^act	init	depth	layer	mean_abs_dW	norm_db	ratio_to_last$' "the header"
+[ "$(wc -l <"$out")" -eq 67 ] || { echo "FAIL: want 1 + 6 x 11 lines:"; cat "$out"; fail=1; }
+expect "$err" '^  sigmoid  xavier  ' "the summary (on stderr without --out)"
+
+# Sigmoid + Xavier: the weights keep a signal's norm (width 64), f' <= 1/4
+# takes the rest, so each layer's gradient is about 4x the one before
+# (measured: layer 0 / layer 10 = 3.1e-7, each step 3.75x to 7.7x).
+check "sigmoid xavier: layer 0 / layer 10 < 1e-5, each layer < half the next" '
+  $1 == "sigmoid" && $2 == "xavier" { g[$4] = $5; if ($4 == 0) r = $7 }
+  END { step = 1e30
+        for (l = 0; l < 10; l++) if (g[l + 1] / g[l] < step) step = g[l + 1] / g[l]
+        printf "%s: ratio %.3g, smallest step %.3g\n", what, r, step
+        exit !(r < 1e-5 && step > 2) }'
+# Sigmoid + N(0,1): weights 8x the norm-keeping scale offset most of f''s
+# shrink (and saturate units), so the fall is mild but still there
+# (measured: 0.061).
+check "sigmoid normal: layer 0 / layer 10 < 0.5" '
+  $1 == "sigmoid" && $2 == "normal" && $4 == 0 { r = $7 }
+  END { printf "%s: ratio %.3g\n", what, r; exit !(r < 0.5) }'
+# ReLU + He: f' is 0 or 1 and He's scale keeps the signal's norm, so every
+# layer stays near the last (measured: 0.31 to 0.42 below the output layer).
+check "relu he: every layer / layer 10 in [0.1, 10]" '
+  $1 == "relu" && $2 == "he" { if (!n++ || $7 < lo) lo = $7; if ($7 > hi) hi = $7 }
+  END { printf "%s: from %.3g to %.3g\n", what, lo, hi; exit !(n == 11 && lo >= 0.1 && hi <= 10) }'
+
+# The same seed gives the same bytes: again, with the scalar kernels, and
+# written by --out into a new nested directory.
+run 0 --depths 10 --act sigmoid,relu --init normal,xavier,he
+cmp -s "$out" "$table" || { echo "FAIL: a second run differs"; fail=1; }
+run 0 --depths 10 --act sigmoid,relu --init normal,xavier,he --isa scalar
+cmp -s "$out" "$table" || { echo "FAIL: --isa scalar differs from the default ISA"; fail=1; }
+run 0 --depths 10 --act relu,sigmoid --init he,normal,xavier --out "$dir/a/b"
+cmp -s "$dir/a/b/depth.tsv" "$table" || { echo "FAIL: --out's table differs"; fail=1; }
+expect "$out" "^wrote $dir/a/b/depth.tsv" "--out says what it wrote"
+run 0 --depths 10 --act sigmoid,relu --seed 2
+cmp -s "$out" "$table" && { echo "FAIL: --seed 2 gives the table of seed 1"; fail=1; }
+
+# Lists and ranges: 2-4,3 is depths 2, 3, 4 once each (3 + 4 + 5 rows).
+run 0 --depths 2-4,3 --act tanh --init he --batches 1 --batch 4 --inputs 3 --classes 2 --width 5
+[ "$(wc -l <"$out")" -eq 13 ] || { echo "FAIL: --depths 2-4,3: want 13 lines:"; cat "$out"; fail=1; }
+
+run 0 --help; expect "$out" '^usage: simdgrad depth' "--help prints usage"
+
+# Bad values exit 2 with a message naming the option; an unwritable --out, 1.
+run 2 --depths 0;       expect "$err" "depths wants a whole number from 1 to 1000, not '0'" "--depths 0"
+run 2 --depths 5-3;     expect "$err" "depths 5-3: a range runs upwards" "--depths 5-3"
+run 2 --depths 1,,2;    expect "$err" "depths 1,,2: an empty item" "--depths 1,,2"
+run 2 --depths 1-x;     expect "$err" "not 'x'" "--depths 1-x"
+run 2 --act swish;      expect "$err" "act swish: want sigmoid, tanh or relu" "--act swish"
+run 2 --init relu,he;   expect "$err" "init relu: want normal, xavier or he" "--init relu,he"
+run 2 --width 0;        expect "$err" "width wants a whole number from 1" "--width 0"
+run 2 --batch x;        expect "$err" "batch wants a whole number from 1 to 65536, not 'x'" "--batch x"
+run 2 --batches -1;     expect "$err" "batches wants a whole number" "--batches -1"
+run 2 --isa bogus;      expect "$err" "isa bogus: unknown ISA" "--isa bogus"
+run 2 --out '';         expect "$err" "out wants a directory" "--out ''"
+run 2 --depths;         expect "$err" "requires an argument" "--depths without a value"
+run 2 extra;            expect "$err" "unexpected argument 'extra'" "an argument"
+: >"$dir/file"
+run 1 --depths 1 --act relu --init he --out "$dir/file/sub"
+expect "$err" "cannot" "--out under a file"
+
+[ $fail -eq 0 ] && echo "test_depth: all passed"
+exit $fail

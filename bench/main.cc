@@ -136,7 +136,7 @@ Buffers buffers(size_t n) {
   static std::map<size_t, Buffers> cache;
   auto it = cache.find(n);
   if (it != cache.end()) return it->second;
-  size_t bytes = (n * sizeof(float) + 4095) / 4096 * 4096;
+  size_t bytes = n * sizeof(float);
   Buffers b;
   b.x = static_cast<float *>(alloc_pages(bytes));
   b.y = static_cast<float *>(alloc_pages(bytes));
@@ -290,6 +290,11 @@ const std::pair<size_t, size_t> kSoftmaxShapes[] = {{256, 10}, {256, 1000}, {64,
 // --full adds an L1-resident 16 x 10 and rows past the last-level cache
 // (256 x 65536: 64 MiB an array).
 const std::pair<size_t, size_t> kSoftmaxFullShapes[] = {{16, 10}, {256, 10}, {256, 1000}, {64, 32768}, {256, 65536}};
+
+std::vector<std::pair<size_t, size_t>> softmax_shapes() {
+  if (g_full) return {std::begin(kSoftmaxFullShapes), std::end(kSoftmaxFullShapes)};
+  return {std::begin(kSoftmaxShapes), std::end(kSoftmaxShapes)};
+}
 
 std::string shape_name(size_t rows, size_t cols) { return std::to_string(rows) + "x" + std::to_string(cols); }
 
@@ -738,9 +743,7 @@ void register_softmax_set() {
                                                          {RowKernel::log_softmax, "log_softmax"},
                                                          {RowKernel::softmax_xent, "softmax_xent"},
                                                          {RowKernel::softmax_backward, "softmax_backward"}};
-  std::vector<std::pair<size_t, size_t>> shapes(std::begin(kSoftmaxShapes), std::end(kSoftmaxShapes));
-  if (g_full) shapes.assign(std::begin(kSoftmaxFullShapes), std::end(kSoftmaxFullShapes));
-  for (auto shape : shapes) {
+  for (auto shape : softmax_shapes()) {
     size_t rows = shape.first, cols = shape.second;
     std::string sn = shape_name(rows, cols);
     for (auto k : kernels)
@@ -1102,12 +1105,8 @@ bool sizes_fit(const std::string &set) {
   double need = 0;
   if (set == "all" || set == "elementwise")
     for (int64_t n : elementwise_sizes()) need += 12.0 * double(n);  // x, dy, y
-  if (set == "all" || set == "softmax") {
-    if (g_full)
-      for (auto sh : kSoftmaxFullShapes) need += 24.0 * double(sh.first) * double(sh.second);
-    else
-      for (auto sh : kSoftmaxShapes) need += 24.0 * double(sh.first) * double(sh.second);
-  }
+  if (set == "all" || set == "softmax")
+    for (auto sh : softmax_shapes()) need += 24.0 * double(sh.first) * double(sh.second);
   if (set == "all" || set == "dense") {
     for (const DenseShape &d : kDenseShapes)
       need += 8.0 * (double(d.batch) * d.in + double(d.in) * d.out + double(d.batch) * d.out);

@@ -9,7 +9,6 @@
  * digest printed at the end (FNV-1a over the final parameters) shows it. */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,9 +5,10 @@
 #
 #   make bench-report     $(BENCH_MERGED) (one row per cpu, kernel, impl, size)
 #                         and $(BENCH_REPORT) (speedups over the peers, cross-CPU)
-#   make plots            plots-depth, plots-train, bench-report, then SVG and PNG into $(PLOTS_OUT)
+#   make plots            plots-depth, plots-train, plots-ulp, bench-report, then SVG and PNG into $(PLOTS_OUT)
 #   make plots-depth      $(DEPTH_TSV) (simdgrad depth) into $(PLOTS_OUT)/depth, if there
 #   make plots-train      $(TRAIN_DIR)/train-*.tsv (simdgrad train) into $(PLOTS_OUT)/train
+#   make plots-ulp        $(ULP_HISTOGRAMS)/ulp-*.tsv (make check-exhaustive) into $(PLOTS_OUT)/ulp
 #   make plots PLOTS_OUT=/some/dir    images elsewhere
 #   make plots BENCH_RESULTS=/some/dir   results (and the table, report) elsewhere
 #   make plots-clean      remove $(PLOTS_OUT)
@@ -25,7 +26,7 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp plots/depth.gp plots/train.gp
+	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp
 EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
 
 # A shell line that fails with a message unless perl and JSON::PP are there.
@@ -43,7 +44,7 @@ bench-report:
 	@$(plots_need_perl); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --report="$(BENCH_REPORT)" "$(BENCH_RESULTS)"
 
-plots: plots-depth plots-train bench-report
+plots: plots-depth plots-train plots-ulp bench-report
 	@$(plots_need_perl); \
 	$(plots_need_gnuplot); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --plots="$(PLOTS_OUT)" || exit 1; \
@@ -81,6 +82,19 @@ plots-train:
 	  echo "make $@: wrote the training plots under $(PLOTS_OUT)/train"; \
 	fi
 
+# The ULP error histograms of `make check-exhaustive` (ULP_HISTOGRAMS, verify/local.mk)
+# as $(PLOTS_OUT)/ulp/elementwise.svg and .png, a panel per kernel.
+plots-ulp:
+	@files=`ls "$(ULP_HISTOGRAMS)"/ulp-*.tsv 2>/dev/null | tr '\n' ' '`; \
+	if test -z "$$files"; then \
+	  echo "make $@: no $(ULP_HISTOGRAMS)/ulp-*.tsv (make check-exhaustive writes them): ULP plots skipped"; \
+	else \
+	  $(plots_need_gnuplot); \
+	  mkdir -p "$(PLOTS_OUT)/ulp" && \
+	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/ulp'; files='$$files'" "$(srcdir)/plots/ulp.gp" && \
+	  echo "make $@: wrote the ULP histograms under $(PLOTS_OUT)/ulp"; \
+	fi
+
 plots-clean:
 	-rm -rf "$(PLOTS_OUT)"
-.PHONY: bench-report plots plots-depth plots-train plots-clean
+.PHONY: bench-report plots plots-depth plots-train plots-ulp plots-clean

@@ -40,9 +40,14 @@ static inline float u2f(uint32_t u) {
 
 /* Error of the float y in units of the last place of the exact value ref (the
  * float grid's spacing at |ref|; subnormal spacing 2^-149 below 2^-126).
- * NaN against non-NaN, or a wrong infinity, is INFINITY. */
+ * NaN against non-NaN, or a wrong infinity, is INFINITY. An infinite y of
+ * ref's sign stands for 2^128, the grid point after FLT_MAX, which is what
+ * round-to-nearest gives from FLT_MAX + 1/2 ULP up: exact values beyond 2^128
+ * round to it with no error. */
 static inline double ulp_error(float y, double ref) {
   if (isnan(ref) || isnan(y)) return isnan(ref) && isnan(y) ? 0 : INFINITY;
+  if (isinf(y) && !isinf(ref) && !signbit(y) == !signbit(ref))
+    return fabs(ref) >= 0x1p128 ? 0 : (0x1p128 - fabs(ref)) / 0x1p104;
   if (isinf(y) || isinf(ref)) return (double)y == ref ? 0 : INFINITY;
   double a = fabs(ref);
   int e;

@@ -1,13 +1,20 @@
-/* make check-exhaustive: sg_sigmoid or sg_tanh (-f NAME) over every one of the
- * 2^32 float inputs on every supported ISA, against the double oracle and
- * against the scalar reference bit for bit. Prints the max ULP error, the
- * input where it occurs and the number of outputs that differ from scalar;
- * with -o FILE also writes the error histogram (bins of 1/64 ULP) for
- * plotting. Uses every core. */
+/* make check-exhaustive: one element-wise kernel (-f NAME) over every one of
+ * the 2^32 float bit patterns on every supported ISA, against the double
+ * oracle and against the scalar reference bit for bit. Prints the max ULP
+ * error, the input where it occurs, the number of outputs that differ from
+ * scalar and the run time; with -o FILE also writes the error histogram
+ * (bins of 1/64 ULP) for plotting. Uses every core.
+ *
+ * The backward kernels take (y, dy): every y bit pattern is swept, each with
+ * its own dy drawn from a hash of y (sign and mantissa random, |dy| in
+ * [2^-8, 2^8)). dy only scales the product, so a moderate range measures the
+ * rounding of every y without leaving the float range; the random test in
+ * verify/test_elementwise covers dy of any magnitude. */
 #include <config.h>
 
 #include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -19,23 +26,52 @@
 struct result {
   double max_ulp;
   uint32_t worst;
-  uint64_t mismatches;
+  uint64_t mismatches;   /* outputs whose bits differ from the scalar kernel's */
+  uint64_t wrong;        /* selects only: outputs whose bits differ from the definition */
   uint64_t hist[BINS];
 };
 
-/* The functions it can sweep, with their oracles and promised bounds. */
 typedef void (*unary_fn)(size_t n, const float *x, float *y);
-static double sigmoid_oracle(double x) { return 1.0 / (1.0 + exp(-x)); }
+typedef void (*binary_fn)(size_t n, const float *y, const float *dy, float *dx);
+
+/* The exact values, in double: each product or quotient of floats below is
+ * exact or within 2^-53 relative, far below the 1/64-ULP bins. */
+static double sigmoid_oracle(double x, double dy) { (void)dy; return 1.0 / (1.0 + exp(-x)); }
+static double tanh_oracle(double x, double dy) { (void)dy; return tanh(x); }
+static double sigmoid_backward_oracle(double y, double dy) { return dy * (y * (1.0 - y)); }
+static double tanh_backward_oracle(double y, double dy) { return dy * ((1.0 - y) * (1.0 + y)); }
+/* ReLU is a select: its definition (src/relu.c) must hold bit for bit. */
+static float relu_definition(float x, float dy) { (void)dy; return isnan(x) ? x : x > 0 ? x : 0.0f; }
+static float relu_backward_definition(float x, float dy) { return x > 0 ? dy : 0.0f; }
+
 static const struct sweep {
   const char *name;
   size_t entry_offset; /* of the kernel in struct sg_table */
-  double (*oracle)(double x);
-  double max_ulp;
+  int binary;          /* a (y, dy) kernel */
+  double (*oracle)(double x, double dy);
+  float (*definition)(float x, float dy); /* instead of an oracle, for selects */
+  double max_ulp;                         /* the bound README.md states */
+  float lo, hi; /* the inputs the bound is for: a backward kernel's y is its
+                   function's output (outside, y*y overflows from |y| = 2^64);
+                   every input is still compared with scalar bit for bit */
 } sweeps[] = {
-    {"sigmoid", offsetof(struct sg_table, sigmoid), sigmoid_oracle, 1.5},
-    {"tanh", offsetof(struct sg_table, tanh), tanh, 1.0},
+    {"sigmoid", offsetof(struct sg_table, sigmoid), 0, sigmoid_oracle, NULL, 1.5, -INFINITY, INFINITY},
+    {"sigmoid_backward", offsetof(struct sg_table, sigmoid_backward), 1, sigmoid_backward_oracle, NULL, 1.5, 0, 1},
+    {"tanh", offsetof(struct sg_table, tanh), 0, tanh_oracle, NULL, 1.0, -INFINITY, INFINITY},
+    {"tanh_backward", offsetof(struct sg_table, tanh_backward), 1, tanh_backward_oracle, NULL, 1.5, -1, 1},
+    {"relu", offsetof(struct sg_table, relu), 0, NULL, relu_definition, 0, -INFINITY, INFINITY},
+    {"relu_backward", offsetof(struct sg_table, relu_backward), 1, NULL, relu_backward_definition, 0,
+     -INFINITY, INFINITY},
 };
+#define NSWEEPS (sizeof sweeps / sizeof *sweeps)
 static const struct sweep *sweep = &sweeps[0];
+
+/* The dy paired with the input bits u (murmur3's finaliser as the hash). */
+static float dy_for(uint32_t u) {
+  u ^= u >> 16, u *= 0x85ebca6bu, u ^= u >> 13, u *= 0xc2b2ae35u, u ^= u >> 16;
+  uint32_t exponent = 127 - 8 + ((u >> 23) & 15);
+  return u2f((u & 0x807fffffu) | exponent << 23);
+}
 
 static sg_isa isas[SG_ISA_COUNT];
 static int nisa;
@@ -48,33 +84,49 @@ static void *worker(void *arg) {
   (void)arg;
   struct result local[SG_ISA_COUNT];
   memset(local, 0, sizeof local);
-  float *x = xmalloc(CHUNK * sizeof *x), *ref = xmalloc(CHUNK * sizeof *ref),
-        *y = xmalloc(CHUNK * sizeof *y);
-  double *oracle = xmalloc(CHUNK * sizeof *oracle);
+  float *x = xmalloc(CHUNK * sizeof *x), *dy = xmalloc(CHUNK * sizeof *dy),
+        *ref = xmalloc(CHUNK * sizeof *ref), *y = xmalloc(CHUNK * sizeof *y);
+  double *exact = xmalloc(CHUNK * sizeof *exact);
   for (;;) {
     uint64_t c = __atomic_fetch_add(&next_chunk, 1, __ATOMIC_RELAXED);
     if (c >= (1ull << 32) / CHUNK) break;
     for (uint32_t i = 0; i < CHUNK; i++) {
       x[i] = u2f((uint32_t)(c * CHUNK + i));
-      oracle[i] = sweep->oracle((double)x[i]);
+      dy[i] = sweep->binary ? dy_for(f2u(x[i])) : 1.0f;
+      if (sweep->oracle) exact[i] = sweep->oracle((double)x[i], (double)dy[i]);
     }
     for (int j = 0; j < nisa; j++) {
       float *out = j ? y : ref;
-      unary_fn f;
-      memcpy(&f, (const char *)sg_table_for(isas[j]) + sweep->entry_offset, sizeof f);
-      f(CHUNK, x, out);
+      const char *entry = (const char *)sg_table_for(isas[j]) + sweep->entry_offset;
+      if (sweep->binary) {
+        binary_fn f;
+        memcpy(&f, entry, sizeof f);
+        f(CHUNK, x, dy, out);
+      } else {
+        unary_fn f;
+        memcpy(&f, entry, sizeof f);
+        f(CHUNK, x, out);
+      }
       struct result *r = &local[j];
       for (uint32_t i = 0; i < CHUNK; i++) {
         if (j && f2u(y[i]) != f2u(ref[i])) r->mismatches++;
-        if (!isfinite(x[i])) continue;
-        double e = ulp_error(out[i], oracle[i]);
+        double e;
+        if (sweep->definition) {
+          e = f2u(out[i]) != f2u(sweep->definition(x[i], dy[i])) ? INFINITY : 0;
+          r->wrong += e != 0;
+        } else {
+          /* non-finite inputs' results are checked in verify/test_edges */
+          if (!isfinite(x[i]) || !(x[i] >= sweep->lo && x[i] <= sweep->hi)) continue;
+          e = ulp_error(out[i], exact[i]);
+        }
         int bin = e * 64 >= BINS - 1 ? BINS - 1 : (int)(e * 64);
         r->hist[bin]++;
         if (e > r->max_ulp) r->max_ulp = e, r->worst = f2u(x[i]);
       }
     }
     uint64_t d = __atomic_add_fetch(&done_chunks, 1, __ATOMIC_RELAXED);
-    if (d % 4096 == 0) fprintf(stderr, "\rexhaustive: %3.0f%%", 100.0 * d / ((1ull << 32) / CHUNK));
+    if (d % 1024 == 0)
+      fprintf(stderr, "\r%s: %3.0f%%", sweep->name, 100.0 * d / ((1ull << 32) / CHUNK));
   }
   pthread_mutex_lock(&lock);
   for (int j = 0; j < nisa; j++) {
@@ -82,10 +134,11 @@ static void *worker(void *arg) {
     if (l->max_ulp > g->max_ulp || (l->max_ulp == g->max_ulp && l->worst < g->worst))
       g->max_ulp = l->max_ulp, g->worst = l->worst;
     g->mismatches += l->mismatches;
+    g->wrong += l->wrong;
     for (int b = 0; b < BINS; b++) g->hist[b] += l->hist[b];
   }
   pthread_mutex_unlock(&lock);
-  free(x), free(ref), free(y), free(oracle);
+  free(x), free(dy), free(ref), free(y), free(exact);
   return NULL;
 }
 
@@ -96,50 +149,78 @@ int main(int argc, char **argv) {
     if (opt == 'o') {
       hist_path = optarg;
     } else if (opt == 'f') {
-      size_t i = 0, count = sizeof sweeps / sizeof *sweeps;
-      while (i < count && strcmp(optarg, sweeps[i].name) != 0) i++;
-      if (i == count) {
-        fprintf(stderr, "exhaustive: unknown function '%s' (sigmoid, tanh)\n", optarg);
+      size_t i = 0;
+      while (i < NSWEEPS && strcmp(optarg, sweeps[i].name) != 0) i++;
+      if (i == NSWEEPS) {
+        fprintf(stderr, "exhaustive: unknown function '%s'; one of:", optarg);
+        for (i = 0; i < NSWEEPS; i++) fprintf(stderr, " %s", sweeps[i].name);
+        fputc('\n', stderr);
         return 2;
       }
       sweep = &sweeps[i];
     } else {
-      fprintf(stderr, "usage: exhaustive [-f sigmoid|tanh] [-o HISTOGRAM_FILE]\n");
+      fprintf(stderr, "usage: exhaustive [-f FUNCTION] [-o HISTOGRAM_FILE]\n");
       return 2;
     }
   }
+  if (optind < argc) {
+    fprintf(stderr, "exhaustive: unexpected argument '%s'\n", argv[optind]);
+    return 2;
+  }
+  struct timespec start, end;
+  clock_gettime(CLOCK_MONOTONIC, &start);
   nisa = supported_isas(isas);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int nthreads = cores < 1 ? 1 : cores > 64 ? 64 : (int)cores;
   pthread_t tid[64];
   for (int t = 0; t < nthreads; t++) pthread_create(&tid[t], NULL, worker, NULL);
   for (int t = 0; t < nthreads; t++) pthread_join(tid[t], NULL);
-  fprintf(stderr, "\r");
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  fprintf(stderr, "\r%*s\r", (int)strlen(sweep->name) + 6, ""); /* clear the progress line */
 
   int fail = 0;
   for (int j = 0; j < nisa; j++) {
     struct result *r = &results[j];
-    printf("%s %-7s all 2^32 inputs: max %.4f ULP at x = %a (bits %08x); %llu differ from scalar\n",
-           sweep->name, sg_isa_name(isas[j]), r->max_ulp, u2f(r->worst), r->worst,
-           (unsigned long long)r->mismatches);
+    const char *input = sweep->binary ? "y" : "x";
+    if (sweep->definition) {
+      printf("%s %-7s all 2^32 inputs: %llu differ from the definition", sweep->name,
+             sg_isa_name(isas[j]), (unsigned long long)r->wrong);
+      if (r->wrong) printf(" (one at %s = %a, bits %08x)", input, u2f(r->worst), r->worst);
+      printf("; %llu differ from scalar\n", (unsigned long long)r->mismatches);
+    } else
+      printf("%s %-7s all 2^32 inputs: max %.4f ULP%s at %s = %a (bits %08x)%s; %llu differ from scalar\n",
+             sweep->name, sg_isa_name(isas[j]), r->max_ulp, isinf(sweep->hi) ? "" : " in the range",
+             input, u2f(r->worst), r->worst, sweep->binary ? " with its hashed dy" : "",
+             (unsigned long long)r->mismatches);
     fail |= r->max_ulp > sweep->max_ulp || r->mismatches != 0;
   }
+  printf("%s: %d ISA(s) x 2^32 inputs in %.0f s on %d threads\n", sweep->name, nisa,
+         (double)(end.tv_sec - start.tv_sec) + 1e-9 * (end.tv_nsec - start.tv_nsec), nthreads);
   if (hist_path) {
     FILE *f = fopen(hist_path, "w");
     if (!f) {
       perror(hist_path);
       return 1;
     }
-    fprintf(f, "# %s ULP error histogram over all finite floats; bin = [ulp, ulp + 1/64)\n# ulp",
-            sweep->name);
-    for (int j = 0; j < nisa; j++) fprintf(f, " %s", sg_isa_name(isas[j]));
+    fprintf(f, "# %s ULP error histogram over all %s", sweep->name,
+            sweep->definition ? "inputs (0: the definition's bits)" : "finite inputs");
+    if (!isinf(sweep->hi)) fprintf(f, " in [%g, %g]", sweep->lo, sweep->hi);
+    fprintf(f, "%s; bin = [ulp, ulp + 1/64), the last >= %g\n", sweep->binary ? ", each y with its hashed dy" : "",
+            (BINS - 1) / 64.0);
+    /* read by plots/ulp.gp */
+    fprintf(f, "# bound\t%g\n# max\t%.4f\t%a\n", sweep->max_ulp, results[0].max_ulp, u2f(results[0].worst));
+    fprintf(f, "ulp");
+    for (int j = 0; j < nisa; j++) fprintf(f, "\t%s", sg_isa_name(isas[j]));
     fputc('\n', f);
     for (int b = 0; b < BINS; b++) {
       fprintf(f, "%.6f", b / 64.0);
-      for (int j = 0; j < nisa; j++) fprintf(f, " %llu", (unsigned long long)results[j].hist[b]);
+      for (int j = 0; j < nisa; j++) fprintf(f, "\t%llu", (unsigned long long)results[j].hist[b]);
       fputc('\n', f);
     }
-    fclose(f);
+    if (fclose(f) != 0) {
+      perror(hist_path);
+      return 1;
+    }
   }
   return fail;
 }

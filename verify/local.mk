@@ -7,7 +7,7 @@ VERIFY_LIBS = libsimdgrad.la -lm
 VERIFY_LINK_FLAGS = -static
 
 check_PROGRAMS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax \
-	verify/test_loss \
+	verify/test_loss verify/test_threads \
 	verify/test_dense verify/test_gradcheck
 verify_test_elementwise_SOURCES = verify/test_elementwise.c $(VERIFY_COMMON)
 verify_test_elementwise_LDADD = $(VERIFY_LIBS)
@@ -21,6 +21,9 @@ verify_test_dispatch_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_softmax_SOURCES = verify/test_softmax.c $(VERIFY_COMMON)
 verify_test_softmax_LDADD = $(VERIFY_LIBS)
 verify_test_softmax_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_threads_SOURCES = verify/test_threads.c $(VERIFY_COMMON)
+verify_test_threads_LDADD = $(VERIFY_LIBS)
+verify_test_threads_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_loss_SOURCES = verify/test_loss.c $(VERIFY_COMMON)
 verify_test_loss_LDADD = $(VERIFY_LIBS)
 verify_test_loss_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -33,7 +36,7 @@ verify_test_gradcheck_LDADD = $(VERIFY_LIBS)
 verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
-	verify/test_loss verify/test_gradcheck \
+	verify/test_loss verify/test_threads verify/test_gradcheck \
 	verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 
@@ -43,13 +46,22 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = TEST_RUNNER='$(TEST_RUNNER)'; export TEST_RUNNER; \
 	SIMDGRAD='$(abs_top_builddir)/src/cli/simdgrad'; export SIMDGRAD;
 
-# make check-exhaustive: all 2^32 inputs on every ISA (minutes, both cores).
+# make check-exhaustive: every element-wise kernel over all 2^32 inputs on every
+# ISA (about 10 minutes on 2 cores), each kernel's ULP histogram written to
+# $(ULP_HISTOGRAMS)/ulp-<kernel>.tsv for `make plots-ulp`.
 EXTRA_PROGRAMS += verify/exhaustive
 verify_exhaustive_SOURCES = verify/exhaustive.c $(VERIFY_COMMON)
 verify_exhaustive_LDADD = $(VERIFY_LIBS)
 verify_exhaustive_LDFLAGS = $(VERIFY_LINK_FLAGS)
-CLEANFILES += verify/exhaustive verify/sigmoid-ulp-histogram.dat verify/tanh-ulp-histogram.dat
+CLEANFILES += verify/exhaustive
+EXHAUSTIVE_KERNELS = sigmoid sigmoid_backward tanh tanh_backward relu relu_backward
+ULP_HISTOGRAMS = $(srcdir)/plots/data
 check-exhaustive: verify/exhaustive$(EXEEXT)
-	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f sigmoid -o verify/sigmoid-ulp-histogram.dat
-	$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f tanh -o verify/tanh-ulp-histogram.dat
+	@mkdir -p "$(ULP_HISTOGRAMS)" || exit 1; fail=0; start=`date +%s`; \
+	for k in $(EXHAUSTIVE_KERNELS); do \
+	  $(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f $$k -o "$(ULP_HISTOGRAMS)/ulp-$$k.tsv" || fail=1; \
+	done; \
+	echo "check-exhaustive: `echo $(EXHAUSTIVE_KERNELS) | wc -w` kernels in `expr \`date +%s\` - $$start` s;" \
+	  "histograms in $(ULP_HISTOGRAMS)/ulp-*.tsv (make plots-ulp draws them)"; \
+	test $$fail = 0 || { echo "check-exhaustive: FAILED (see above)"; exit 1; }
 .PHONY: check-exhaustive

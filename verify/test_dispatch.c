@@ -1,41 +1,11 @@
-/* The dispatch API of DESIGN.md section 2: names, support, forcing an ISA,
- * the per-entry kernel report, and a first call made by many threads at once
- * (the table must be set up exactly once, and every thread must see it whole). */
-#include <pthread.h>
-
+/* The dispatch API of DESIGN.md section 2: names, support, forcing an ISA
+ * and the per-entry kernel report. (The first use from many threads at once:
+ * verify/test_threads.) */
 #include <config.h>
 
 #include "check.h"
 
-#define THREADS 8
-#define N 1000
-
-static pthread_barrier_t barrier;
-static float inputs[N], outputs[THREADS][N];
-
-static void *first_call(void *arg) {
-  float *out = arg;
-  pthread_barrier_wait(&barrier);
-  sg_sigmoid(N, inputs, out);
-  return NULL;
-}
-
-static void concurrent_first_use(void) {
-  pthread_t tid[THREADS];
-  for (int i = 0; i < N; i++) inputs[i] = (float)(i - N / 2) / 16.0f;
-  pthread_barrier_init(&barrier, NULL, THREADS);
-  for (int t = 0; t < THREADS; t++) pthread_create(&tid[t], NULL, first_call, outputs[t]);
-  for (int t = 0; t < THREADS; t++) pthread_join(tid[t], NULL);
-  pthread_barrier_destroy(&barrier);
-  float ref[N];
-  sg_sigmoid(N, inputs, ref); /* the table that was set up, now from this thread */
-  for (int t = 0; t < THREADS; t++)
-    CHECK(memcmp(outputs[t], ref, sizeof ref) == 0, "thread %d saw a different table", t);
-}
-
 int main(void) {
-  concurrent_first_use(); /* must be the first use of the library in this process */
-
   CHECK(strcmp(sg_isa_name(SG_ISA_SCALAR), "scalar") == 0, "scalar name");
   CHECK(strcmp(sg_isa_name(SG_ISA_AVX2), "avx2") == 0, "avx2 name");
   CHECK(strcmp(sg_isa_name(SG_ISA_AVX512), "avx512") == 0, "avx512 name");

@@ -55,7 +55,7 @@ struct elementwise {
 };
 
 static const struct elementwise kernels[] = {
-    {"sigmoid", sg_sigmoid, sg_sigmoid_backward, sigmoid_oracle, sigmoid_backward_oracle, 1.5, 2.0,
+    {"sigmoid", sg_sigmoid, sg_sigmoid_backward, sigmoid_oracle, sigmoid_backward_oracle, 1.5, 1.5,
      GOLDEN_SIGMOID_DIGEST, GOLDEN_SIGMOID_BACKWARD_DIGEST, sigmoid_boundaries,
      sizeof sigmoid_boundaries / sizeof *sigmoid_boundaries, 30.0f, 0},
     {"tanh", sg_tanh, sg_tanh_backward, tanh_oracle, tanh_backward_oracle, 1.0, 1.5,

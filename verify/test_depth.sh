@@ -91,5 +91,19 @@ run 2 extra;            expect "$err" "unexpected argument 'extra'" "an argument
 run 1 --depths 1 --act relu --init he --out "$dir/file/sub"
 expect "$err" "cannot" "--out under a file"
 
+# Sizes that cannot be allocated. Beyond the machine's memory (3.4 TB here),
+# refused before anything is allocated: Linux would grant it and then kill
+# the process when the weights are written.
+run 1 --depths 100 --width 65536
+expect "$err" "this network needs .* GB .* this machine has" "a network beyond memory"
+# Within it but past an address-space limit, so that malloc itself fails
+# (natively only: qemu and the sanitizers reserve more than the limit).
+if [ -z "${TEST_RUNNER:-}" ] && ! ldd "$SIMDGRAD" 2>/dev/null | grep -q 'lib[at]san'; then
+  (ulimit -v 400000 && "$SIMDGRAD" depth --depths 10 --width 8192 --batches 1 >"$out" 2>"$err")
+  got=$?
+  [ $got -eq 1 ] || { echo "FAIL: depth under ulimit -v exited $got, want 1"; cat "$err"; fail=1; }
+  expect "$err" "10 hidden layers of 8192: Cannot allocate memory" "malloc failing"
+fi
+
 [ $fail -eq 0 ] && echo "test_depth: all passed"
 exit $fail

@@ -103,6 +103,9 @@ run 2 --isa bogus;       expect "$err" 'isa bogus: unknown ISA' "--isa bogus"
 run 2 --frobnicate;      expect "$err" '^usage: simdgrad train' "unknown option"
 run 2 extra;             expect "$err" "unexpected argument 'extra'" "stray argument"
 run 0 --help;            expect "$out" '^usage: simdgrad train' "--help"
+# A network beyond the machine's memory is refused before the data is read.
+run 1 --hidden 65536,65536,65536,65536,65536,65536,65536,65536,65536,65536,65536,65536
+expect "$err" "this network needs .* GB .* this machine has" "a network beyond memory"
 
 [ $fail -eq 0 ] && echo "test_train: all passed"
 exit $fail

@@ -271,10 +271,18 @@ int cmd_depth(int argc, char **argv) {
   struct layer_grads *g = malloc((deepest + 1) * sizeof *g);
   FILE *table = NULL, *summary = o.out_dir ? stdout : stderr;
   int status = 1;
-  if (!X || !labels || !g) {
+  size_t *widths = malloc((deepest + 2) * sizeof *widths);
+  if (!X || !labels || !g || !widths) {
     fprintf(stderr, "simdgrad depth: out of memory\n");
+    free(widths);
     goto out;
   }
+  /* The deepest network is the largest: refuse up front what cannot fit. */
+  widths[0] = o.inputs, widths[deepest + 1] = o.classes;
+  for (size_t l = 1; l <= deepest; l++) widths[l] = o.width;
+  int fits = check_network_fits("depth", deepest + 1, widths, o.batch) == 0;
+  free(widths);
+  if (!fits) goto out;
   table = o.out_dir ? open_out_file("depth", o.out_dir, "depth.tsv") : stdout;
   if (!table) goto out;
 

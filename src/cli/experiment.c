@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "experiment.h"
 
@@ -115,4 +116,22 @@ FILE *open_out_file(const char *cmd, const char *dir, const char *name) {
   }
   free(path);
   return f;
+}
+
+int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size_t batch) {
+  /* In double: the products may not fit a size_t, and only the magnitude matters. */
+  double params = 0, units = 0;
+  for (size_t l = 0; l < depth; l++) {
+    params += (double)widths[l] * (double)widths[l + 1] + (double)widths[l + 1];
+    units += (double)widths[l + 1];
+  }
+  /* sg_mlp keeps parameters and gradients, and per row of a batch each
+   * layer's u and h, a delta and a spare row of the widest layer. */
+  double bytes = sizeof(float) * (2 * params + 4 * (double)batch * units);
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  double memory = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+  if (bytes <= memory) return 0;
+  fprintf(stderr, "simdgrad %s: this network needs %.3g GB for its weights, gradients and activations; "
+          "this machine has %.3g GB of memory\n", cmd, bytes / 1e9, memory / 1e9);
+  return -1;
 }

@@ -34,6 +34,11 @@ uint64_t splitmix64(uint64_t *state);
  * be; NULL after "simdgrad CMD: ..." on stderr. */
 FILE *open_out_file(const char *cmd, const char *dir, const char *name);
 
+/* Refuses (message, -1) a network whose parameters, gradients and one
+ * batch's activations need more than the machine's physical memory: Linux
+ * would hand out the memory and kill the process once it is touched. */
+int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size_t batch);
+
 int cmd_depth(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 

@@ -190,6 +190,8 @@ int cmd_train(int argc, char **argv) {
   widths[hidden_count + 1] = CLASSES;
   size_t depth = hidden_count + 1;
 
+  if (check_network_fits("train", depth, widths, batch)) return 1;
+
   struct dataset train = {0}, test = {0};
   if (load_pair(data, "train", &train) || load_pair(data, "t10k", &test)) {
     free(train.x), free(train.label);

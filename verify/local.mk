@@ -65,3 +65,19 @@ check-exhaustive: verify/exhaustive$(EXEEXT)
 	  "histograms in $(ULP_HISTOGRAMS)/ulp-*.tsv (make plots-ulp draws them)"; \
 	test $$fail = 0 || { echo "check-exhaustive: FAILED (see above)"; exit 1; }
 .PHONY: check-exhaustive
+
+# make check-valgrind: make check with every test program run under valgrind's
+# memcheck through verify/memcheck.sh (which says why only memcheck's verdict
+# counts there), and the CLI of the shell tests under it as well: a memcheck
+# error makes it exit 99, which their exit-status checks catch. Without the
+# OpenBLAS comparison, which takes minutes under valgrind.
+VALGRIND = valgrind
+MEMCHECK = $(VALGRIND) -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+EXTRA_DIST += verify/memcheck.sh
+check-valgrind:
+	@$(VALGRIND) --version >/dev/null 2>&1 || { \
+	  echo "make $@: '$(VALGRIND)' is needed (Debian: valgrind), or name it with VALGRIND=" >&2; exit 1; }
+	SIMDGRAD_TEST_NO_OPENBLAS=1 VALGRIND='$(VALGRIND)' $(MAKE) $(AM_MAKEFLAGS) check \
+	  LOG_COMPILER='$(SHELL) $(abs_top_srcdir)/verify/memcheck.sh' TEST_RUNNER='$(MEMCHECK)' \
+	  TEST_SUITE_LOG=test-suite-valgrind.log
+.PHONY: check-valgrind

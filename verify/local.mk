@@ -70,8 +70,10 @@ check-exhaustive: verify/exhaustive$(EXEEXT)
 # memcheck through verify/memcheck.sh (which says why only memcheck's verdict
 # counts there), and the CLI of the shell tests under it as well: a memcheck
 # error makes it exit 99, which their exit-status checks catch. Without the
-# OpenBLAS comparison, which takes minutes under valgrind.
+# OpenBLAS comparison, which takes minutes under valgrind. VALGRIND_SKIP=TESTS
+# leaves some out (CI: verify/test_dense, 10 minutes under valgrind).
 VALGRIND = valgrind
+VALGRIND_SKIP =
 MEMCHECK = $(VALGRIND) -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 EXTRA_DIST += verify/memcheck.sh
 check-valgrind:
@@ -79,5 +81,5 @@ check-valgrind:
 	  echo "make $@: '$(VALGRIND)' is needed (Debian: valgrind), or name it with VALGRIND=" >&2; exit 1; }
 	SIMDGRAD_TEST_NO_OPENBLAS=1 VALGRIND='$(VALGRIND)' $(MAKE) $(AM_MAKEFLAGS) check \
 	  LOG_COMPILER='$(SHELL) $(abs_top_srcdir)/verify/memcheck.sh' TEST_RUNNER='$(MEMCHECK)' \
-	  TEST_SUITE_LOG=test-suite-valgrind.log
+	  TEST_SUITE_LOG=test-suite-valgrind.log TESTS='$(filter-out $(VALGRIND_SKIP),$(TESTS))'
 .PHONY: check-valgrind

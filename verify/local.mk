@@ -44,7 +44,8 @@ TEST_EXTENSIONS = .sh
 LOG_COMPILER = $(TEST_RUNNER)
 SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = TEST_RUNNER='$(TEST_RUNNER)'; export TEST_RUNNER; \
-	SIMDGRAD='$(abs_top_builddir)/src/cli/simdgrad'; export SIMDGRAD;
+	SIMDGRAD='$(abs_top_builddir)/src/cli/simdgrad'; export SIMDGRAD; \
+	SIMDGRAD_SANITIZED='$(SG_SANITIZED)'; export SIMDGRAD_SANITIZED;
 
 # make check-exhaustive: every element-wise kernel over all 2^32 inputs on every
 # ISA (about 10 minutes on 2 cores), each kernel's ULP histogram written to

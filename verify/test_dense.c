@@ -62,7 +62,7 @@ static float *guarded(size_t n) {
   return p + GUARD;
 }
 static void guarded_reset(float *p, size_t n) {
-  for (size_t i = 0; i < n + 2 * GUARD; i++) p[i - GUARD] = u2f(CANARY);
+  for (ptrdiff_t i = -GUARD; i < (ptrdiff_t)(n + GUARD); i++) p[i] = u2f(CANARY);
 }
 static int guards_intact(const float *p, size_t n) {
   for (size_t i = 0; i < GUARD; i++)

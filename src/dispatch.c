@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <pthread.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +39,17 @@ static sg_isa isa_from_name(const char *name) {
   return SG_ISA_COUNT;
 }
 
-static void forced_isa_error(const char *value, const char *why) {
-  fprintf(stderr, "simdgrad: SIMDGRAD_ISA=%s: %s; this machine supports:", value, why);
+static sg_env_isa env_status = SG_ENV_ISA_UNSET;
+
+/* A bad SIMDGRAD_ISA is the user's mistake, but a library must not end the
+ * program that loaded it: one line on stderr, and the table is chosen as if
+ * the variable were unset. The program can ask sg_env_isa_status(). */
+static void warn_bad_env(const char *value, const char *why) {
+  fprintf(stderr, "simdgrad: SIMDGRAD_ISA=%s: %s (valid: scalar avx2 avx512 neon; this machine runs:",
+          value, why);
   for (int i = 0; i < SG_ISA_COUNT; i++)
     if (supported[i]) fprintf(stderr, " %s", isa_names[i]);
-  fprintf(stderr, " (unset SIMDGRAD_ISA to choose the best)\n");
-  exit(2);
+  fprintf(stderr, "); ignored\n");
 }
 
 static void init(void) {
@@ -76,12 +82,19 @@ static void init(void) {
   for (int i = 0; i < SG_ISA_COUNT; i++)
     if (supported[i]) choice = (sg_isa)i; /* later enum values are wider ISAs */
 
-  const char *forced = getenv("SIMDGRAD_ISA");
+  const char *forced = getenv("SIMDGRAD_ISA"); /* empty counts as unset */
   if (forced && *forced) {
     sg_isa want = isa_from_name(forced);
-    if (want == SG_ISA_COUNT) forced_isa_error(forced, "unknown ISA (valid: scalar avx2 avx512 neon)");
-    if (!supported[want]) forced_isa_error(forced, "not supported by this CPU or build");
-    choice = want;
+    if (want == SG_ISA_COUNT) {
+      env_status = SG_ENV_ISA_UNKNOWN;
+      warn_bad_env(forced, "unknown ISA");
+    } else if (!supported[want]) {
+      env_status = SG_ENV_ISA_UNSUPPORTED;
+      warn_bad_env(forced, "not supported by this CPU or build");
+    } else {
+      env_status = SG_ENV_ISA_APPLIED;
+      choice = want;
+    }
   }
   atomic_store_explicit(&active, &tables[choice], memory_order_release);
 }
@@ -114,6 +127,11 @@ int sg_set_isa(sg_isa isa) {
   return 0;
 }
 
+sg_env_isa sg_env_isa_status(void) {
+  sg_table_active();
+  return env_status;
+}
+
 const char *sg_version(void) { return PACKAGE_VERSION; }
 
 const char *sg_cpu_model(void) {
@@ -132,52 +150,63 @@ sg_isa sg_entry_isa(size_t i) {
   return i < SG_ENTRY_COUNT ? sg_table_active()->isa_of[i] : SG_ISA_COUNT;
 }
 
-/* ---- public entry points: n == 0 is a no-op, everything else goes through the table ---- */
+/* ---- public entry points ------------------------------------------------
+ * Each refuses an impossible size first (errno EINVAL, nothing written: see
+ * sg_shape_ok), then treats an empty one as a no-op, then goes through the
+ * table. */
+
+int sg_shape_ok(size_t a, size_t b) {
+  if (a && b > SG_MAX_FLOATS / a) {
+    errno = EINVAL;
+    return 0;
+  }
+  return 1;
+}
 
 void sg_sigmoid(size_t n, const float *x, float *y) {
-  if (n) sg_table_active()->sigmoid(n, x, y);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid(n, x, y);
 }
 
 void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
-  if (n) sg_table_active()->sigmoid_backward(n, y, dy, dx);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid_backward(n, y, dy, dx);
 }
 
 void sg_tanh(size_t n, const float *x, float *y) {
-  if (n) sg_table_active()->tanh(n, x, y);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh(n, x, y);
 }
 
 void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx) {
-  if (n) sg_table_active()->tanh_backward(n, y, dy, dx);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh_backward(n, y, dy, dx);
 }
 
 void sg_relu(size_t n, const float *x, float *y) {
-  if (n) sg_table_active()->relu(n, x, y);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->relu(n, x, y);
 }
 
 void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx) {
-  if (n) sg_table_active()->relu_backward(n, x, dy, dx);
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->relu_backward(n, x, dy, dx);
 }
 
 /* Row-wise: rows == 0 or cols == 0 touches nothing. */
 void sg_softmax(size_t rows, size_t cols, const float *x, float *y) {
-  if (rows && cols) sg_table_active()->softmax(rows, cols, x, y);
+  if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->softmax(rows, cols, x, y);
 }
 
 void sg_log_softmax(size_t rows, size_t cols, const float *x, float *y) {
-  if (rows && cols) sg_table_active()->log_softmax(rows, cols, x, y);
+  if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->log_softmax(rows, cols, x, y);
 }
 
 void sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  if (rows && cols) sg_table_active()->softmax_backward(rows, cols, y, dy, dx);
+  if (rows && cols && sg_shape_ok(rows, cols))
+    sg_table_active()->softmax_backward(rows, cols, y, dy, dx);
 }
 
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta) {
+  union { uint32_t u; float f; } nan = {0x7fc00000u};
+  if (!sg_shape_ok(rows, cols)) return nan.f;
   if (!rows) return 0.0f;
-  if (!cols) { /* every label is out of range */
-    union { uint32_t u; float f; } nan = {0x7fc00000u};
-    return nan.f;
-  }
+  if (!cols) return nan.f; /* every label is out of range */
   float loss;
   sg_table_active()->softmax_xent(rows, cols, logits, labels, probs, delta, &loss);
   return loss;
@@ -185,9 +214,13 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
 
 /* Dense layer: the kernels see only non-empty shapes; an empty reduction
  * writes its starting value (src/dense.c). */
+static int dense_shape_ok(size_t batch, size_t in, size_t out) {
+  return sg_shape_ok(batch, in) && sg_shape_ok(in, out) && sg_shape_ok(batch, out);
+}
+
 void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const float *W,
                       const float *bias, float *Y) {
-  if (!batch || !out) return;
+  if (!dense_shape_ok(batch, in, out) || !batch || !out) return;
   if (!in) {
     for (size_t b = 0; b < batch; b++)
       for (size_t o = 0; o < out; o++) Y[b * out + o] = bias ? bias[o] : 0.0f;
@@ -198,6 +231,7 @@ void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const
 
 void sg_dense_backward(size_t batch, size_t in, size_t out, const float *X, const float *W,
                        const float *dY, float *dW, float *db, float *dX) {
+  if (!dense_shape_ok(batch, in, out)) return;
   if (!in || !out) dW = NULL; /* empty shapes */
   if (!out) db = NULL;
   if (!batch || !in) {
@@ -215,7 +249,14 @@ void sg_dense_backward(size_t batch, size_t in, size_t out, const float *X, cons
   if (dW || db || dX) sg_table_active()->dense_backward(batch, in, out, X, W, dY, dW, db, dX);
 }
 
+/* As BLAS checks sger's arguments before its quick return: lda < n is an
+ * error even when m, n or alpha would make the call a no-op. Row m - 1 ends
+ * at (m - 1) lda + n floats. */
 void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
               size_t lda) {
+  if (lda < n || !sg_shape_ok(n, 1) || (m > 1 && lda && m - 1 > (SG_MAX_FLOATS - n) / lda)) {
+    errno = EINVAL;
+    return;
+  }
   if (m && n && alpha != 0.0f) sg_table_active()->outer(m, n, alpha, x, y, A, lda);
 }

@@ -60,6 +60,15 @@ void sg_table_fill_avx2(struct sg_table *t);
 void sg_table_fill_avx512(struct sg_table *t);
 void sg_table_fill_neon(struct sg_table *t);
 
+/* Sizes: an array cannot hold more than PTRDIFF_MAX bytes (C's object
+ * limit), so a shape whose element count exceeds SG_MAX_FLOATS, or whose
+ * product wraps around size_t, is the caller's error. The public entry
+ * points refuse it before any kernel forms a pointer from it: they write
+ * nothing and set errno to EINVAL. */
+#define SG_MAX_FLOATS ((size_t)PTRDIFF_MAX / sizeof(float))
+/* 1 if an a x b array of floats can exist; else 0 with errno EINVAL. */
+int sg_shape_ok(size_t a, size_t b);
+
 /* The active table, set up once (thread-safe) on first use. */
 const struct sg_table *sg_table_active(void);
 /* The table of one ISA (NULL if unsupported), for tools that run several ISAs

@@ -17,6 +17,7 @@ static float loss_result(double sum, size_t rows) {
 }
 
 float sg_mse(size_t rows, size_t cols, const float *y, const float *t, float *delta) {
+  if (!sg_shape_ok(rows, cols)) return sg_from_bits(SG_DEFAULT_NAN);
   if (!rows) return 0.0f;
   double sum = 0.0, scale = 2.0 / (double)rows;
   for (size_t i = 0; i < rows * cols; i++) {
@@ -29,9 +30,21 @@ float sg_mse(size_t rows, size_t cols, const float *y, const float *t, float *de
 
 /* Per element, from the logit u (no log of a rounded a):
  *   -(t log a + (1-t) log(1-a)) = max(u, 0) - t u + log1p(e^-|u|),
- * with a = sigmoid(u) from the library's kernel (the same bits as sg_sigmoid). */
+ * with a = sigmoid(u) from the library's kernel (the same bits as sg_sigmoid).
+ * At u = +-inf that form is inf - inf; the limit is c |u| with c = 1 - t
+ * (u = +inf) or t (u = -inf): 0 when the target agrees with the certain
+ * prediction, +inf when it does not. */
+static double bce_term(double u, double t) {
+  if (isinf(u)) {
+    double c = u > 0 ? 1.0 - t : t;
+    return c == 0.0 ? 0.0 : c * INFINITY; /* NaN t stays NaN */
+  }
+  return (u > 0 ? u : 0.0) - t * u + log1p(exp(-fabs(u)));
+}
+
 float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float *t, float *probs,
                      float *delta) {
+  if (!sg_shape_ok(rows, cols)) return sg_from_bits(SG_DEFAULT_NAN);
   if (!rows) return 0.0f;
   double sum = 0.0, scale = 1.0 / (double)rows;
   float a[256];
@@ -40,7 +53,7 @@ float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float 
     sg_sigmoid(k, logits + i0, a);
     for (size_t j = 0; j < k; j++) {
       double u = logits[i0 + j], tj = t[i0 + j];
-      sum += (u > 0 ? u : 0.0) - tj * u + log1p(exp(-fabs(u)));
+      sum += bce_term(u, tj);
       if (probs) probs[i0 + j] = a[j];
       if (delta) delta[i0 + j] = sg_mend_nan2((float)(scale * ((double)a[j] - tj)), a[j], t[i0 + j]);
     }
@@ -73,7 +86,7 @@ static double exp_reduced(double t, int *n) {
  * a small e^y). Each output is rounded once from double. y is clamped to
  * [-300, 300], where e^y times any float sum is already 0 or inf in float. */
 void sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  if (!rows || !cols) return;
+  if (!sg_shape_ok(rows, cols) || !rows || !cols) return;
   for (size_t r = 0; r < rows; r++) {
     const float *yr = y + r * cols, *dyr = dy + r * cols;
     float *dxr = dx + r * cols;

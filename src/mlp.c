@@ -240,18 +240,26 @@ int sg_mlp_forward(sg_mlp *m, size_t batch, const float *X) {
     errno = EINVAL;
     return -1;
   }
+  size_t floats;
+  if (mul_overflows(batch, m->row_floats, &floats) || floats > SG_MAX_FLOATS) {
+    errno = EINVAL; /* no arena of that many rows could exist */
+    return -1;
+  }
+  size_t x_floats = batch * m->widths[0]; /* widths[0] <= row_floats: no wrap */
   if (batch > m->capacity) {
-    size_t floats;
-    float *arena;
-    if (mul_overflows(batch, m->row_floats, &floats) || floats > SIZE_MAX / sizeof(float) ||
-        !(arena = malloc(floats * sizeof(float)))) {
+    float *arena = malloc(floats * sizeof(float)), *old = m->arena;
+    if (!arena) {
       errno = ENOMEM;
       return -1; /* the old arena and the last forward's state stay */
     }
-    free(m->arena);
     place_arena(m, arena, batch);
+    /* X may point into the old arena (a previous output fed back in): copy
+     * it before that arena is freed. */
+    memcpy(m->X, X, x_floats * sizeof *X);
+    free(old);
+  } else {
+    memmove(m->X, X, x_floats * sizeof *X); /* X may be inside the arena */
   }
-  memcpy(m->X, X, batch * m->widths[0] * sizeof *X);
   for (size_t l = 0; l < m->depth; l++) {
     size_t in = m->widths[l], out = m->widths[l + 1], n = batch * out;
     float *W = m->params + m->offset[l];

@@ -42,7 +42,15 @@ void sg_sigmoid_scalar(size_t n, const float *x, float *y) {
 /* dx = dy * (y - y*y): the FMA rounds t = y(1 - y) once (exactly when y is
  * subnormal). As for tanh_backward (src/tanh.c), t's half ULP and the
  * product's rounding keep dx within 1.5 ULP of dy*y*(1-y) for y in [0, 1]
- * and any dy (make check-exhaustive: 1.4890). */
+ * and any dy (make check-exhaustive: 1.4890). At y = +-inf the FMA gives
+ * inf - inf; y(1 - y) is -inf there (as 1 - y*y is for tanh_backward), so
+ * a NaN t from a non-NaN y becomes -inf (a NaN y is mended at the end). */
+static float sigmoid_backward1(float y, float dy) {
+  float t = fmaf(-y, y, y);
+  if (isnan(t)) t = -fabsf(y);
+  return sg_mend_nan2(dy * t, y, dy);
+}
+
 void sg_sigmoid_backward_scalar(size_t n, const float *y, const float *dy, float *dx) {
-  for (size_t i = 0; i < n; i++) dx[i] = sg_mend_nan2(dy[i] * fmaf(-y[i], y[i], y[i]), y[i], dy[i]);
+  for (size_t i = 0; i < n; i++) dx[i] = sigmoid_backward1(y[i], dy[i]);
 }

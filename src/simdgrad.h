@@ -1,9 +1,23 @@
 /* simdgrad: SIMD kernels for backpropagation.
  *
- * All tensors are f32, row-major and contiguous. Pointers need no alignment.
- * Element-wise kernels may run in place (input and output the same array).
- * n == 0 is a no-op. Every ISA returns exactly the scalar reference's bits.
- * See DESIGN.md (the project contract) for the mathematics and numerics.
+ * All tensors are f32, row-major and contiguous (sg_outer takes a leading
+ * dimension). Pointers need no alignment. Every ISA returns exactly the
+ * scalar reference's bits, NaNs included.
+ *
+ * Rules every function below follows unless its comment says otherwise:
+ * - Empty sizes (n == 0, rows == 0, ...) are a no-op: no pointer is read.
+ * - Impossible sizes are refused: an array of more than PTRDIFF_MAX bytes
+ *   cannot exist, so a count past that, or a product of sizes (rows*cols,
+ *   batch*in, in*out, batch*out, the rows of sg_outer) that passes it or
+ *   wraps around size_t, writes nothing and sets errno to EINVAL (as BLAS
+ *   checks its arguments). A float result is then NaN. errno is left alone
+ *   on success.
+ * - In place: an element-wise or row-wise kernel may write over one of its
+ *   inputs exactly (y == x, dx == dy, ...). An output that overlaps an input
+ *   only in part (sg_sigmoid(n, x, x + 1)) is undefined: the result depends
+ *   on the ISA and the vector width.
+ * - The library never ends its host program and prints nothing, except the
+ *   one warning about a bad SIMDGRAD_ISA described below.
  */
 #ifndef SIMDGRAD_H
 #define SIMDGRAD_H
@@ -23,9 +37,21 @@ sg_isa      sg_active_isa(void);          /* the ISA the table uses now */
 const char *sg_isa_name(sg_isa isa);       /* "scalar", "avx2", "avx512", "neon" (NULL if out of range) */
 int         sg_isa_supported(sg_isa isa);  /* 1 if this CPU+OS can run it (and it was built) */
 int         sg_set_isa(sg_isa isa);        /* 0, or -1 if unsupported (table unchanged) */
-/* Environment SIMDGRAD_ISA=scalar|avx2|avx512|neon forces the choice at start-up;
- * an unknown or unsupported value prints an error on stderr and exits the
- * process with status 2 (never a silent fallback). */
+
+/* The ISA is chosen once, on the first call into the library: the widest one
+ * this CPU and build support, unless the environment variable SIMDGRAD_ISA
+ * names another supported one (scalar, avx2, avx512 or neon). Unset or empty
+ * means no choice. An unknown or unsupported value prints one warning on
+ * stderr (naming the value and the valid ones) and is ignored: the library
+ * never exits. sg_set_isa, called before or after, overrides the variable.
+ * sg_env_isa_status tells a program what became of the variable. */
+typedef enum {
+  SG_ENV_ISA_UNSET,      /* unset or empty */
+  SG_ENV_ISA_APPLIED,    /* a supported ISA: it was chosen */
+  SG_ENV_ISA_UNKNOWN,    /* not an ISA name: warned, ignored */
+  SG_ENV_ISA_UNSUPPORTED /* an ISA this CPU or build cannot run: warned, ignored */
+} sg_env_isa;
+sg_env_isa  sg_env_isa_status(void);
 
 const char *sg_version(void);              /* the package version, e.g. "0.1.0" */
 const char *sg_cpu_model(void);            /* CPU brand string, or "unknown" */
@@ -37,47 +63,75 @@ const char *sg_cpu_features(void);         /* detected features that matter here
 const char *sg_entry_name(size_t i);
 sg_isa      sg_entry_isa(size_t i);
 
-/* ---- element-wise --------------------------------------------------------- */
+/* ---- element-wise ---------------------------------------------------------
+ * n floats each; the output may be an input exactly (in place), never an
+ * overlapping part of one. n past SG's array limit: EINVAL (see the top).
+ * Bounds are against the exact value, in ULPs of the float result, and hold
+ * over all 2^32 inputs (make check-exhaustive). A NaN input gives that NaN,
+ * quieted (the ReLU selects pass its bits as they are); where two inputs can
+ * be NaN, the first one's; a NaN made from non-NaN inputs is 0x7fc00000.
+ * Subnormal results are rounded once, never flushed to zero. */
 
-void sg_sigmoid(size_t n, const float *x, float *y);                            /* y = 1/(1+e^-x) */
-void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx); /* dx = dy*y*(1-y) */
-void sg_tanh(size_t n, const float *x, float *y);                  /* y = tanh x */
-void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx);    /* dx = dy*(1-y*y) */
-void sg_relu(size_t n, const float *x, float *y);                    /* y = x > 0 ? x : +0; NaN stays */
-void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx); /* dx = x > 0 ? dy : +0 */
+/* y = 1/(1 + e^-x), <= 1.5 ULP. sigmoid(+inf) = 1, sigmoid(-inf) = +0,
+ * sigmoid(+-0) = 1/2; below x = -87.34 the result is subnormal. */
+void sg_sigmoid(size_t n, const float *x, float *y);
+/* dx = dy y (1 - y), y the sigmoid's output: <= 1.5 ULP for y in [0, 1] and
+ * any dy. Outside [0, 1] y(1 - y) is formed as y - y*y, which overflows to
+ * -inf from |y| = 2^64 (y = +-inf included: dx = -inf dy, NaN for dy = 0). */
+void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx);
+/* y = tanh x, <= 1 ULP; odd (tanh(-x) = -tanh(x), tanh(-0) = -0), +-1 at +-inf. */
+void sg_tanh(size_t n, const float *x, float *y);
+/* dx = dy (1 - y^2), y tanh's output: <= 1.5 ULP for y in [-1, 1] and any dy;
+ * 1 - y*y overflows to -inf from |y| = 2^64, as above. */
+void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx);
+/* y = x > 0 ? x : +0, exact; a NaN x passes through with its bits. */
+void sg_relu(size_t n, const float *x, float *y);
+/* dx = x > 0 ? dy : +0, exact (a NaN x gives +0: NaN > 0 is false). */
+void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx);
 
 /* ---- row-wise over a rows x cols matrix ------------------------------------
- * rows == 0 or cols == 0 touches nothing. x == y (in place) is fine. A row
- * holding a NaN or +inf, or only -inf, comes out all NaN (0x7fc00000), as in
- * the common frameworks; -inf entries of other rows get probability +0. */
+ * rows == 0 or cols == 0 touches nothing; rows * cols past the array limit:
+ * EINVAL (see the top). Each output may be one of the inputs exactly (in
+ * place), never an overlapping part of one. A row holding a NaN or +inf, or
+ * only -inf, comes out all NaN (0x7fc00000), as in the common frameworks;
+ * -inf entries of other rows get probability +0 (log-probability -inf).
+ * Bounds: 2 ULP over random and adversarial rows of 1 to 32768 columns
+ * (verify/test_softmax). */
 void  sg_softmax(size_t rows, size_t cols, const float *x, float *y);
 void  sg_log_softmax(size_t rows, size_t cols, const float *x, float *y);
 void  sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
-      /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000 */
+      /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000. The
+         bound is relative to |y| (|dy| + sum |y dy|): the dot product cancels */
 void  sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
       /* y = log_softmax(x): dx = dy - e^y * sum(dy) per row (in double, one
-         rounding; scalar on every ISA) */
+         rounding, <= 0.5 ULP + 2^-10; scalar on every ISA) */
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta);
       /* returns mean over rows of -log p[label]; probs may be NULL; delta (may be NULL)
          = (probs - onehot(label)) / rows, the gradient of the returned loss.
+         probs and delta may each be logits exactly, or each other (the array
+         then ends up holding delta).
          A label >= cols is never used as an index: that row's loss is NaN (so the
          returned mean is NaN), its delta row is all NaN, its probs are written.
          rows == 0 returns 0; cols == 0 (with rows > 0) returns NaN; neither
-         touches any array. */
+         touches any array. Impossible sizes: NaN, errno EINVAL. */
 
 /* ---- losses over a rows x cols matrix --------------------------------------
  * Each returns the mean over rows of the per-row loss (rows == 0: 0, nothing
- * touched) and writes delta (may be NULL), its gradient with respect to the
- * first argument, 1/rows included. Sums run in double in a fixed order, so
- * the result does not depend on the ISA. */
+ * touched; impossible sizes: NaN, errno EINVAL) and writes delta (may be
+ * NULL, may be the first argument exactly), its gradient with respect to the
+ * first argument, 1/rows included. Sums run in double in a fixed order with
+ * one rounding to float (<= 0.5 ULP + 2^-10), so the result does not depend
+ * on the ISA. A NaN loss is 0x7fc00000. */
 float sg_mse(size_t rows, size_t cols, const float *y, const float *t, float *delta);
       /* (1/rows) sum (y-t)^2; delta = 2(y-t)/rows */
 float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float *t, float *probs,
                      float *delta);
       /* binary cross-entropy of a = sigmoid(logits) against targets t in [0, 1]:
          (1/rows) sum -(t log a + (1-t) log(1-a)), from the logits (no log of a
-         rounded a); probs (may be NULL) = a; delta = (a - t)/rows */
+         rounded a); probs (may be NULL) = a; delta = (a - t)/rows. An infinite
+         logit is a certain prediction: its term is 0 when the target agrees
+         (+inf with t = 1, -inf with t = 0) and +inf otherwise */
 
 /* ---- dense layer and outer products --------------------------------------
  * W is in x out, X batch x in, Y and dY batch x out, row-major, contiguous.
@@ -132,9 +186,17 @@ float  *sg_mlp_bias(sg_mlp *m, size_t layer);         /* b, widths[l+1] */
 const float *sg_mlp_grad_weights(const sg_mlp *m, size_t layer);
 const float *sg_mlp_grad_bias(const sg_mlp *m, size_t layer);
 /* After sg_mlp_forward: layer l's output h (batch x widths[l+1]); for the last
- * layer, the head's output (identity, probabilities). */
+ * layer, the head's output (identity, probabilities). The pointer lives in
+ * the object's activation memory: the next sg_mlp_forward overwrites what it
+ * points to, and one with a larger batch than any before frees it (take the
+ * pointer again after each forward). Weights, biases and gradients never
+ * move: their pointers last as long as the object. */
 const float *sg_mlp_output(const sg_mlp *m, size_t layer);
-/* X is batch x widths[0]. 0, or -1 (errno ENOMEM / EINVAL for batch == 0). */
+/* X is batch x widths[0] and may point anywhere, an earlier output of this
+ * object included (it is copied before anything is freed or written). 0, or
+ * -1: errno EINVAL for batch == 0, m or X NULL, or a batch whose activations
+ * could not exist; ENOMEM when they cannot be allocated (the object is then
+ * as it was). */
 int     sg_mlp_forward(sg_mlp *m, size_t batch, const float *X);
 /* The loss of the last forward batch and the gradients of every layer. MSE
  * and BCE take targets (batch x widths[depth]), XENT takes labels (batch);

@@ -7,7 +7,7 @@ VERIFY_LIBS = libsimdgrad.la -lm
 VERIFY_LINK_FLAGS = -static
 
 check_PROGRAMS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax \
-	verify/test_loss verify/test_threads \
+	verify/test_loss verify/test_threads verify/test_api \
 	verify/test_dense verify/test_gradcheck
 verify_test_elementwise_SOURCES = verify/test_elementwise.c $(VERIFY_COMMON)
 verify_test_elementwise_LDADD = $(VERIFY_LIBS)
@@ -21,6 +21,9 @@ verify_test_dispatch_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_softmax_SOURCES = verify/test_softmax.c $(VERIFY_COMMON)
 verify_test_softmax_LDADD = $(VERIFY_LIBS)
 verify_test_softmax_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_api_SOURCES = verify/test_api.c $(VERIFY_COMMON)
+verify_test_api_LDADD = $(VERIFY_LIBS)
+verify_test_api_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_threads_SOURCES = verify/test_threads.c $(VERIFY_COMMON)
 verify_test_threads_LDADD = $(VERIFY_LIBS)
 verify_test_threads_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -36,7 +39,7 @@ verify_test_gradcheck_LDADD = $(VERIFY_LIBS)
 verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
-	verify/test_loss verify/test_threads verify/test_gradcheck \
+	verify/test_loss verify/test_threads verify/test_api verify/test_gradcheck \
 	verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 

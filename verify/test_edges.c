@@ -189,6 +189,15 @@ static void specials(sg_isa isa) {
   CHECK(dsig1(0.25f, -2.0f) == -0.375f, "%s dy*y*(1-y) sign/scale", s);
   CHECK(isnan(dsig1(NAN, 1.0f)) && isnan(dsig1(0.5f, NAN)), "%s sigmoid_backward NaN", s);
   CHECK(dsig1(1e-45f, 1.0f) == 1e-45f, "%s sigmoid_backward flushes a subnormal y", s);
+  /* Outside the sigmoid's range y(1 - y) is -inf at y = +-inf (as 1 - y^2 is
+   * for tanh_backward), not the inf - inf of y - y*y; 0 * inf stays NaN. */
+  CHECK(dsig1(INFINITY, 1.0f) == -INFINITY && dsig1(-INFINITY, 1.0f) == -INFINITY &&
+            dsig1(INFINITY, -2.0f) == INFINITY,
+        "%s sigmoid'(+-inf) = %a, %a, want -inf", s, dsig1(INFINITY, 1.0f), dsig1(-INFINITY, 1.0f));
+  CHECK(f2u(dsig1(INFINITY, 0.0f)) == 0x7fc00000u, "%s sigmoid'(inf) * 0 = %08x", s,
+        f2u(dsig1(INFINITY, 0.0f)));
+  CHECK(dtanh1(INFINITY, 1.0f) == -INFINITY && dtanh1(-INFINITY, 1.0f) == -INFINITY,
+        "%s tanh'(+-inf) != -inf", s);
 }
 
 /* The ReLU is exact, so its definition is the oracle: every 251st bit pattern

@@ -92,6 +92,18 @@ static void test_bce(void) {
   float loss = sg_sigmoid_bce(1, 2, u1, t1, NULL, d1);
   CHECK(loss == 200.0f, "bce of confident wrong logits: %a, want 200", loss);
   CHECK(sg_sigmoid_bce(0, 2, u1, t1, NULL, d1) == 0.0f, "bce rows == 0");
+  /* Infinite logits are certain predictions: the loss is 0 where the target
+   * agrees and +inf where it does not (not inf - inf); delta stays a - t. */
+  float ui[4] = {INFINITY, -INFINITY, INFINITY, -INFINITY}, ti[4] = {1.0f, 0.0f, 0.0f, 1.0f};
+  float di[4], pi[4];
+  loss = sg_sigmoid_bce(1, 2, ui, ti, pi, di);
+  CHECK(f2u(loss) == 0 && pi[0] == 1.0f && f2u(pi[1]) == 0 && f2u(di[0]) == 0 && f2u(di[1]) == 0,
+        "bce of agreeing infinite logits: %a, delta %a %a, want 0", loss, di[0], di[1]);
+  loss = sg_sigmoid_bce(1, 2, ui + 2, ti + 2, NULL, di);
+  CHECK(loss == INFINITY && di[0] == 1.0f && di[1] == -1.0f,
+        "bce of wrong infinite logits: %a, delta %a %a, want inf, 1, -1", loss, di[0], di[1]);
+  float ts[2] = {0.25f, 0.75f}; /* a soft target against a certain logit: +inf */
+  CHECK(sg_sigmoid_bce(1, 2, ui, ts, NULL, NULL) == INFINITY, "bce of inf logits, soft targets");
 }
 
 static void test_log_softmax_backward(void) {

@@ -31,7 +31,9 @@ SG_INLINE vf v_sigmoid(vf x) {
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {
-  return v_mend_nan2(v_mul(dy, v_fnma(y, y, y)), y, dy);
+  vf t = v_fnma(y, y, y);
+  t = v_select(v_isnan(t), v_neg_abs(y), t); /* y = +-inf: -inf */
+  return v_mend_nan2(v_mul(dy, t), y, dy);
 }
 
 #endif

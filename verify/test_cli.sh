@@ -39,8 +39,19 @@ expect "$out" '^active: *scalar' "SIMDGRAD_ISA=scalar"
 if grep -E '^  [a-z_]+ ' "$out" | grep -v ' scalar$' >/dev/null; then
   echo "FAIL: SIMDGRAD_ISA=scalar left a non-scalar kernel"; fail=1
 fi
+# A bad SIMDGRAD_ISA: the library warns once and ignores it; the CLI refuses
+# it (exit 2, nothing on stdout) unless --isa chooses the ISA. Empty is unset.
 SIMDGRAD_ISA=bogus run 2 info
-expect "$err" 'SIMDGRAD_ISA=bogus: unknown ISA' "unknown SIMDGRAD_ISA is an error"
+expect "$err" 'SIMDGRAD_ISA=bogus: unknown ISA (valid: scalar avx2 avx512 neon' "unknown SIMDGRAD_ISA is an error"
+expect "$err" 'refusing to run with a bad SIMDGRAD_ISA' "the CLI refuses a bad SIMDGRAD_ISA"
+[ -s "$out" ] && { echo "FAIL: SIMDGRAD_ISA=bogus info printed to stdout:"; cat "$out"; fail=1; }
+[ "$(grep -c 'SIMDGRAD_ISA=bogus' "$err")" -eq 1 ] || { echo "FAIL: not one warning:"; cat "$err"; fail=1; }
+SIMDGRAD_ISA=bogus run 0 gradcheck --isa scalar --depth 1 --head mse
+expect "$out" 'ISA scalar' "--isa takes precedence over a bad SIMDGRAD_ISA"
+SIMDGRAD_ISA=bogus run 0 --version
+SIMDGRAD_ISA= run 0 info
+expect "$out" "^active: *$($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported:.* //p')\$" "empty SIMDGRAD_ISA is unset"
+[ -s "$err" ] && { echo "FAIL: empty SIMDGRAD_ISA warned:"; cat "$err"; fail=1; }
 # An ISA of the other architecture is never supported.
 case "$($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p')" in
   *neon*) other=avx2 ;;
@@ -71,6 +82,23 @@ run 2 gradcheck --isa bogus; expect "$err" 'isa bogus: unknown ISA' "--isa bogus
 run 2 gradcheck --isa $other; expect "$err" "isa $other: not supported" "--isa of the other architecture"
 run 2 gradcheck --depth;     expect "$err" "requires an argument" "--depth without a value"
 run 2 gradcheck extra;       expect "$err" "unexpected argument 'extra'" "gradcheck with an argument"
+
+# Numbers are decimal digits only, the same rules in every command.
+for bad in ' 3' '3 ' '+3' 0x3 3x ''; do
+  run 2 gradcheck --depth "$bad"; expect "$err" "depth wants a whole number from 1 to 64, not '$bad'" "--depth '$bad'"
+done
+
+# Output that cannot be written is an error (exit 1, with a message), not a
+# silent success: /dev/full for stdout.
+if [ -w /dev/full ]; then
+  for args in info --help --version "gradcheck --depth 1 --head mse"; do
+    # shellcheck disable=SC2086
+    $TEST_RUNNER "$SIMDGRAD" $args >/dev/full 2>"$err"
+    got=$?
+    [ $got -eq 1 ] || { echo "FAIL: simdgrad $args >/dev/full exited $got, want 1"; fail=1; }
+    expect "$err" "cannot write standard output: No space left on device" "simdgrad $args >/dev/full"
+  done
+fi
 
 [ $fail -eq 0 ] && echo "test_cli: all passed"
 exit $fail

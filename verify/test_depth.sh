@@ -1,5 +1,5 @@
 #!/bin/sh
-# simdgrad depth: the physics of DESIGN.md section 3 on small runs (sigmoid
+# simdgrad depth: the vanishing-gradient physics on small runs (sigmoid
 # gradients vanish towards the input, ReLU + He keeps them level), the same
 # bits on every run and ISA, --out, and usage errors.
 # $SIMDGRAD is the binary, $TEST_RUNNER the emulator of a cross build (or empty).
@@ -87,6 +87,33 @@ run 2 --isa bogus;      expect "$err" "isa bogus: unknown ISA" "--isa bogus"
 run 2 --out '';         expect "$err" "out wants a directory" "--out ''"
 run 2 --depths;         expect "$err" "requires an argument" "--depths without a value"
 run 2 extra;            expect "$err" "unexpected argument 'extra'" "an argument"
+# The list and number rules of every command (simdgrad train's too).
+for bad in ,1 1, , 1,,2; do
+  run 2 --depths "$bad"; expect "$err" "depths $bad: an empty item" "--depths '$bad'"
+done
+for bad in ' 5' '5 ' +5 0x5; do
+  run 2 --width "$bad"; expect "$err" "width wants a whole number from 1 to 65536, not '$bad'" "--width '$bad'"
+done
+run 2 --act relu,;      expect "$err" "act relu,: an empty item" "--act relu,"
+run 2 --seed 18446744073709551616; expect "$err" "seed wants a whole number from 0 to 18446744073709551615" "--seed 2^64"
+run 0 --depths 1 --act relu --init he --batches 1 --seed 18446744073709551615
+
+# A run whose activations overflow says so; its numbers are spelled nan/inf.
+run 0 --depths 100 --act relu --init normal --batches 1
+expect "$err" "relu normal with 100 hidden layers: the activations overflow" "an overflowing run"
+expect "$err" "relu     normal  - (overflow)" "the summary of an overflowing run"
+expect "$out" "^relu	normal	100	100	nan	nan	-$" "nan in the table"
+
+# Output that cannot be written: exit 1 and a message.
+if [ -w /dev/full ]; then
+  $TEST_RUNNER "$SIMDGRAD" depth --depths 2 >/dev/full 2>"$err"
+  got=$?
+  [ $got -eq 1 ] || { echo "FAIL: depth >/dev/full exited $got, want 1"; fail=1; }
+  expect "$err" "cannot write standard output: No space left on device" "depth >/dev/full"
+  mkdir -p "$dir/full" && ln -sf /dev/full "$dir/full/depth.tsv"
+  run 1 --depths 2 --out "$dir/full"
+  expect "$err" "cannot write $dir/full/depth.tsv: No space left on device" "depth --out on /dev/full"
+fi
 : >"$dir/file"
 run 1 --depths 1 --act relu --init he --out "$dir/file/sub"
 expect "$err" "cannot" "--out under a file"

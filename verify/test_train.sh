@@ -82,6 +82,41 @@ else
   bad; { labels_header; } | gzip -c >"$tmp/bad/train-labels-idx1-ubyte.gz"
   run 1 --data "$tmp/bad";                    expect "$err" 'truncated: the data ends after 0 of 40 bytes' "labels with no data"
   run 1 --data "$good" --out /proc/simdgrad-no; expect "$err" 'cannot create /proc/simdgrad-no' "unwritable --out"
+
+  # Writes that fail are errors with a message, never a run that looks fine:
+  # stdout on /dev/full, an --out file that is /dev/full, a file-size limit.
+  if [ -w /dev/full ]; then
+    $TEST_RUNNER "$SIMDGRAD" train --quiet --data "$good" --epochs 1 --batch 8 >/dev/full 2>"$err"
+    got=$?
+    [ $got -eq 1 ] || { echo "FAIL: train >/dev/full exited $got, want 1"; fail=1; }
+    expect "$err" 'simdgrad train: cannot write standard output: No space left on device' "train >/dev/full"
+    mkdir -p "$tmp/full"
+    ln -sf /dev/full "$tmp/full/train-784-100-10-sigmoid-epochs.tsv"
+    run 1 --data "$good" --epochs 1 --batch 8 --out "$tmp/full"
+    expect "$err" "cannot write $tmp/full/train-784-100-10-sigmoid-epochs.tsv: No space left" "--out file on /dev/full"
+    $TEST_RUNNER "$SIMDGRAD" train --help >/dev/full 2>"$err"
+    [ $? -eq 1 ] || { echo "FAIL: train --help >/dev/full did not exit 1"; fail=1; }
+  fi
+  # (The limit applies to regular files, so stderr and the status go to a pipe.)
+  ( ulimit -f 0 && $TEST_RUNNER "$SIMDGRAD" train --quiet --data "$good" --epochs 1 --batch 8 \
+      --out "$tmp/limited" 2>&1 >/dev/null; echo "exit status $?" ) | cat >"$err"
+  expect "$err" "^exit status 1$" "train under ulimit -f 0 exits 1"
+  expect "$err" "cannot write $tmp/limited/train-784-100-10-sigmoid.*: File too large" "train under ulimit -f 0"
+
+  # A run whose loss becomes NaN or inf stops with a message and exit 1
+  # instead of reporting NaN losses and an accuracy computed from them.
+  run 1 --data "$good" --epochs 3 --batch 8 --lr 100 --act relu --init normal --hidden 200,200,200
+  expect "$err" 'diverged: the loss of epoch 1, batch [0-9]* is \(nan\|inf\)' "a diverged run"
+  grep -q '^[0-9]	' "$out" && { echo "FAIL: an epoch of a diverged run was reported:"; cat "$out"; fail=1; }
+
+  # The seed takes every 64-bit value, as in simdgrad depth.
+  run 0 --data "$good" --epochs 1 --batch 8 --seed 18446744073709551615
+  run 2 --data "$good" --seed 18446744073709551616; expect "$err" "seed wants a whole number from 0 to 18446744073709551615" "--seed 2^64"
+
+  # A bad SIMDGRAD_ISA is refused before any output, unless --isa is given.
+  SIMDGRAD_ISA=bogus run 2 --data "$good" --epochs 1 --batch 8
+  [ -s "$out" ] && { echo "FAIL: SIMDGRAD_ISA=bogus train printed to stdout"; fail=1; }
+  SIMDGRAD_ISA=bogus run 0 --data "$good" --epochs 1 --batch 8 --isa scalar
 fi
 
 # The real dataset, when the package is installed (natively only: under qemu
@@ -90,15 +125,29 @@ real=/usr/share/datasets/fashion-mnist
 if [ -z "${TEST_RUNNER:-}" ] && [ -f "$real/train-images-idx3-ubyte.gz" ] && ! grep -q 'without zlib' "$err"; then
   run 0 --data "$real" --limit 500 --epochs 1
   expect "$out" '500 training and 10000 test images' "Fashion-MNIST loads"
+  run 1 --data "$real" --limit 2000 --epochs 1 --lr 100 --act relu --init normal --hidden 200,200
+  expect "$err" 'diverged: the loss of epoch 1, batch [0-9]* is nan' "a diverged run on Fashion-MNIST"
 fi
 
 # Bad options.
 run 2 --epochs 0;        expect "$err" 'epochs wants a whole number from 1 to' "--epochs 0"
 run 2 --batch x;         expect "$err" "batch wants a whole number from 1 to 60000, not 'x'" "--batch x"
 run 2 --hidden 100,0;    expect "$err" "hidden wants a whole number from 1 to 65536, not '0'" "--hidden 100,0"
+# Lists and numbers follow the rules of every command: no empty item, no
+# blanks, signs or hex, no range where a list of widths is wanted.
+for bad in 100,,10 ,100 100, ,; do
+  run 2 --data /nonexistent --hidden "$bad"; expect "$err" "hidden $bad: an empty item" "--hidden $bad"
+done
+for bad in ' 100' '100 ' +100 0x64 100-200; do
+  run 2 --data /nonexistent --hidden "$bad"; expect "$err" "hidden wants a whole number from 1 to 65536, not '$bad'" "--hidden '$bad'"
+done
+for bad in ' 0.1' 0x1p-3 inf nan -0.1 0 1e3 0.1x ''; do
+  run 2 --data /nonexistent --lr "$bad"; expect "$err" "lr wants a number in (0, 100\], not '$bad'" "--lr '$bad'"
+done
+run 2 --data /nonexistent --epochs ' 2'; expect "$err" "epochs wants a whole number from 1 to 10000, not ' 2'" "--epochs ' 2'"
 run 2 --act gelu;        expect "$err" 'act gelu: want sigmoid, tanh or relu' "--act gelu"
 run 2 --init zeros;      expect "$err" 'init zeros: want normal, xavier or he' "--init zeros"
-run 2 --lr -1;           expect "$err" "lr wants a learning rate in (0, 100], not '-1'" "--lr -1"
+run 2 --lr -1;           expect "$err" "lr wants a number in (0, 100], not '-1'" "--lr -1"
 run 2 --isa bogus;       expect "$err" 'isa bogus: unknown ISA' "--isa bogus"
 run 2 --frobnicate;      expect "$err" '^usage: simdgrad train' "unknown option"
 run 2 extra;             expect "$err" "unexpected argument 'extra'" "stray argument"

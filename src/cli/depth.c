@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,8 @@
 struct depth_options {
   unsigned char hidden[MAX_HIDDEN + 1]; /* hidden[h]: run h hidden layers */
   unsigned acts, inits;                 /* bit a: run sg_act a; bit i: sg_init i */
-  size_t width, batches, batch, inputs, classes, seed;
+  size_t width, batches, batch, inputs, classes;
+  uint64_t seed;
   const char *out_dir; /* NULL: the table to stdout */
 };
 
@@ -60,68 +63,25 @@ static void depth_usage(FILE *out) {
           "output layer's ('-' if that is 0).\n");
 }
 
-/* Calls parse on each comma-separated item of text; an empty item is an error. */
-static int each_item(const char *option, const char *text,
-                     int (*parse)(struct depth_options *o, const char *item),
-                     struct depth_options *o) {
-  size_t len = strlen(text);
-  char *copy = malloc(len + 1);
-  if (!copy) {
-    fprintf(stderr, "simdgrad depth: out of memory\n");
-    return -1;
-  }
-  memcpy(copy, text, len + 1);
-  int status = 0;
-  for (char *item = copy, *comma; status == 0 && item; item = comma ? comma + 1 : NULL) {
-    comma = strchr(item, ',');
-    if (comma) *comma = '\0';
-    if (!*item) {
-      fprintf(stderr, "simdgrad depth: --%s %s: an empty item\n", option, text);
-      status = -1;
-    } else {
-      status = parse(o, item);
-    }
-  }
-  free(copy);
-  return status;
-}
-
-static int add_act(struct depth_options *o, const char *item) {
+static int add_act(void *ctx, const char *item) {
+  struct depth_options *o = ctx;
   sg_act a;
   if (parse_act("depth", item, &a)) return -1;
   o->acts |= 1u << a;
   return 0;
 }
 
-static int add_init(struct depth_options *o, const char *item) {
+static int add_init(void *ctx, const char *item) {
+  struct depth_options *o = ctx;
   sg_init i;
   if (parse_init("depth", item, &i)) return -1;
   o->inits |= 1u << i;
   return 0;
 }
 
-/* N or N-M (N <= M). */
-static int add_depths(struct depth_options *o, const char *item) {
-  char first[24];
-  const char *dash = strchr(item, '-');
-  size_t lo, hi;
-  if (!dash) {
-    if (parse_size("depth", "depths", item, 1, MAX_HIDDEN, &lo)) return -1;
-    hi = lo;
-  } else {
-    size_t n = (size_t)(dash - item);
-    if (n >= sizeof first) n = sizeof first - 1; /* too long for a number anyway */
-    memcpy(first, item, n);
-    first[n] = '\0';
-    if (parse_size("depth", "depths", first, 1, MAX_HIDDEN, &lo) ||
-        parse_size("depth", "depths", dash + 1, 1, MAX_HIDDEN, &hi))
-      return -1;
-    if (hi < lo) {
-      fprintf(stderr, "simdgrad depth: --depths %s: a range runs upwards\n", item);
-      return -1;
-    }
-  }
-  for (size_t h = lo; h <= hi; h++) o->hidden[h] = 1;
+static int add_depths(void *ctx, uint64_t first, uint64_t last) {
+  struct depth_options *o = ctx;
+  for (uint64_t h = first; h <= last; h++) o->hidden[h] = 1;
   return 0;
 }
 
@@ -141,15 +101,18 @@ static int parse_depth_options(int argc, char **argv, struct depth_options *o) {
   optind = 0; /* a new argument vector: glibc and musl start over from argv[1] */
   while (!bad && (c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
     switch (c) {
-    case 'd': any_depth = 1, bad = each_item("depths", optarg, add_depths, o); break;
-    case 'a': bad = each_item("act", optarg, add_act, o); break;
-    case 'I': bad = each_item("init", optarg, add_init, o); break;
+    case 'd':
+      any_depth = 1;
+      bad = parse_number_list("depth", "depths", optarg, 1, MAX_HIDDEN, 1, add_depths, o);
+      break;
+    case 'a': bad = parse_list("depth", "act", optarg, add_act, o); break;
+    case 'I': bad = parse_list("depth", "init", optarg, add_init, o); break;
     case 'w': bad = parse_size("depth", "width", optarg, 1, MAX_SIZE, &o->width); break;
     case 'n': bad = parse_size("depth", "batches", optarg, 1, MAX_SIZE, &o->batches); break;
     case 'b': bad = parse_size("depth", "batch", optarg, 1, MAX_SIZE, &o->batch); break;
     case 'x': bad = parse_size("depth", "inputs", optarg, 1, MAX_SIZE, &o->inputs); break;
     case 'c': bad = parse_size("depth", "classes", optarg, 1, MAX_SIZE, &o->classes); break;
-    case 's': bad = parse_size("depth", "seed", optarg, 0, SIZE_MAX, &o->seed); break;
+    case 's': bad = parse_u64("depth", "seed", optarg, 0, UINT64_MAX, &o->seed); break;
     case 'o': o->out_dir = optarg; break;
     case 'i': bad = parse_and_set_isa("depth", optarg); break;
     case 'h': depth_usage(stdout); return 1;
@@ -242,19 +205,32 @@ out:
   return status;
 }
 
+/* A number of the table: %.17g for finite values (exact, so equal files
+ * mean equal bits), one spelling for the rest whatever the C library. */
+static void print_value(FILE *f, double v, char end) {
+  if (isnan(v)) fprintf(f, "nan%c", end);
+  else if (isinf(v)) fprintf(f, "%sinf%c", v < 0 ? "-" : "", end);
+  else fprintf(f, "%.17g%c", v, end);
+}
+
 /* One row per layer of one run; ratio_to_last is "-" when the output layer
- * got no gradient (all ReLUs dead), not a platform-spelled inf or nan. */
-static void print_rows(FILE *f, sg_act act, sg_init init, size_t hidden,
-                       const struct layer_grads *g) {
+ * got no gradient (all ReLUs dead) or none that is a number. Returns 1 if a
+ * gradient is not finite (the forward pass overflowed), else 0. */
+static int print_rows(FILE *f, sg_act act, sg_init init, size_t hidden,
+                      const struct layer_grads *g) {
   double last = g[hidden].mean_abs_dW;
+  int overflow = 0;
   for (size_t l = 0; l <= hidden; l++) {
-    fprintf(f, "%s\t%s\t%zu\t%zu\t%.17g\t%.17g\t", act_name(act), init_name(init), hidden, l,
-            g[l].mean_abs_dW, g[l].norm_db);
-    if (last > 0)
-      fprintf(f, "%.17g\n", g[l].mean_abs_dW / last);
+    fprintf(f, "%s\t%s\t%zu\t%zu\t", act_name(act), init_name(init), hidden, l);
+    print_value(f, g[l].mean_abs_dW, '\t');
+    print_value(f, g[l].norm_db, '\t');
+    if (last > 0 && isfinite(last))
+      print_value(f, g[l].mean_abs_dW / last, '\n');
     else
       fputs("-\n", f);
+    overflow |= !isfinite(g[l].mean_abs_dW) || !isfinite(g[l].norm_db);
   }
+  return overflow;
 }
 
 int cmd_depth(int argc, char **argv) {
@@ -262,6 +238,7 @@ int cmd_depth(int argc, char **argv) {
       .width = 64, .batches = 8, .batch = 32, .inputs = 64, .classes = 10, .seed = 1};
   int parsed = parse_depth_options(argc, argv, &o);
   if (parsed) return parsed == 1 ? 0 : 2;
+  if (check_isa_env("depth")) return 2;
 
   size_t deepest = 0;
   for (size_t h = 1; h <= MAX_HIDDEN; h++)
@@ -269,7 +246,8 @@ int cmd_depth(int argc, char **argv) {
   float *X = malloc(o.batch * o.inputs * sizeof *X);
   uint32_t *labels = malloc(o.batch * sizeof *labels);
   struct layer_grads *g = malloc((deepest + 1) * sizeof *g);
-  FILE *table = NULL, *summary = o.out_dir ? stdout : stderr;
+  struct out_file file = {NULL, NULL};
+  FILE *table = stdout, *summary = o.out_dir ? stdout : stderr;
   int status = 1;
   size_t *widths = malloc((deepest + 2) * sizeof *widths);
   if (!X || !labels || !g || !widths) {
@@ -283,13 +261,15 @@ int cmd_depth(int argc, char **argv) {
   int fits = check_network_fits("depth", deepest + 1, widths, o.batch) == 0;
   free(widths);
   if (!fits) goto out;
-  table = o.out_dir ? open_out_file("depth", o.out_dir, "depth.tsv") : stdout;
-  if (!table) goto out;
+  if (o.out_dir) {
+    if (out_file_open("depth", o.out_dir, "depth.tsv", &file)) goto out;
+    table = file.f;
+  }
 
   fputs("act\tinit\tdepth\tlayer\tmean_abs_dW\tnorm_db\tratio_to_last\n", table);
   fprintf(summary,
           "simdgrad depth: %zu inputs, hidden layers of %zu, %zu classes, %zu batches of %zu, "
-          "seed %zu, ISA %s\nmean|dW| of layer 0 over the output layer's, %zu hidden layers:\n",
+          "seed %" PRIu64 ", ISA %s\nmean|dW| of layer 0 over the output layer's, %zu hidden layers:\n",
           o.inputs, o.width, o.classes, o.batches, o.batch, o.seed, sg_isa_name(sg_active_isa()),
           deepest);
   for (int a = 0; a < 3; a++) {
@@ -299,27 +279,27 @@ int cmd_depth(int argc, char **argv) {
       for (size_t h = 1; h <= deepest; h++) {
         if (!o.hidden[h]) continue;
         if (run_depth(&o, (sg_act)a, (sg_init)i, h, X, labels, g)) goto out;
-        print_rows(table, (sg_act)a, (sg_init)i, h, g);
+        if (print_rows(table, (sg_act)a, (sg_init)i, h, g))
+          fprintf(stderr, "simdgrad depth: %s %s with %zu hidden layers: the activations overflow, "
+                  "so some gradients are not numbers (nan or inf in the table)\n",
+                  act_name((sg_act)a), init_name((sg_init)i), h);
       }
       /* g holds the deepest run now */
-      fprintf(summary, "  %-8s %-7s %.3e\n", act_name((sg_act)a), init_name((sg_init)i),
-              g[deepest].mean_abs_dW > 0 ? g[0].mean_abs_dW / g[deepest].mean_abs_dW : 0.0);
+      double ratio = g[0].mean_abs_dW / g[deepest].mean_abs_dW;
+      fprintf(summary, "  %-8s %-7s ", act_name((sg_act)a), init_name((sg_init)i));
+      if (isfinite(ratio))
+        fprintf(summary, "%.3e\n", ratio);
+      else
+        fprintf(summary, "%s\n", g[deepest].mean_abs_dW == 0 ? "- (no gradient at the output layer)"
+                                                              : "- (overflow)");
     }
   }
   status = 0;
 out:
-  if (table && table != stdout) {
-    if (ferror(table) | fclose(table)) {
-      fprintf(stderr, "simdgrad depth: cannot write %s/depth.tsv: %s\n", o.out_dir,
-              strerror(errno));
-      status = 1;
-    } else if (status == 0) {
-      fprintf(summary, "wrote %s/depth.tsv\n", o.out_dir);
-    }
-  } else if (table && fflush(stdout)) {
-    fprintf(stderr, "simdgrad depth: cannot write the table: %s\n", strerror(errno));
+  if (out_file_close("depth", &file))
     status = 1;
-  }
+  else if (status == 0 && o.out_dir)
+    fprintf(summary, "wrote %s/depth.tsv\n", o.out_dir);
   free(g);
   free(labels);
   free(X);

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,28 +54,126 @@ int parse_init(const char *cmd, const char *text, sg_init *out) {
   return 0;
 }
 
-int parse_size(const char *cmd, const char *option, const char *text, size_t lo, size_t hi,
-               size_t *out) {
+int parse_u64(const char *cmd, const char *option, const char *text, uint64_t lo, uint64_t hi,
+              uint64_t *out) {
   char *end;
   errno = 0;
   unsigned long long v = strtoull(text, &end, 10);
+  /* strtoull also takes leading blanks, a sign and (base 0) hex: the first
+   * character must be a digit, the last one before the end too. */
   if (text[0] < '0' || text[0] > '9' || *end || errno || v < lo || v > hi) {
-    fprintf(stderr, "simdgrad %s: --%s wants a whole number from %zu to %zu, not '%s'\n", cmd, option,
-            lo, hi, text);
+    fprintf(stderr, "simdgrad %s: --%s wants a whole number from %" PRIu64 " to %" PRIu64 ", not '%s'\n",
+            cmd, option, lo, hi, text);
     return -1;
   }
+  *out = (uint64_t)v;
+  return 0;
+}
+
+int parse_size(const char *cmd, const char *option, const char *text, size_t lo, size_t hi,
+               size_t *out) {
+  uint64_t v;
+  if (parse_u64(cmd, option, text, lo, hi, &v)) return -1;
   *out = (size_t)v;
   return 0;
 }
 
+int parse_positive(const char *cmd, const char *option, const char *text, float hi, float *out) {
+  char *end;
+  errno = 0;
+  float v = strtof(text, &end);
+  /* Digits or a point first (no blank, sign, inf or nan); no hex digits. */
+  int plain = ((text[0] >= '0' && text[0] <= '9') || text[0] == '.') && !strpbrk(text, "xX");
+  if (!plain || end == text || *end || errno || !(v > 0.0f) || v > hi) {
+    fprintf(stderr, "simdgrad %s: --%s wants a number in (0, %g], not '%s'\n", cmd, option, (double)hi,
+            text);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int parse_list(const char *cmd, const char *option, const char *text,
+               int (*item)(void *ctx, const char *item), void *ctx) {
+  size_t len = strlen(text);
+  char *copy = malloc(len + 1);
+  if (!copy) {
+    fprintf(stderr, "simdgrad %s: out of memory\n", cmd);
+    return -1;
+  }
+  memcpy(copy, text, len + 1);
+  int status = 0;
+  for (char *p = copy, *comma; status == 0 && p; p = comma ? comma + 1 : NULL) {
+    comma = strchr(p, ',');
+    if (comma) *comma = '\0';
+    if (!*p) {
+      fprintf(stderr, "simdgrad %s: --%s %s: an empty item\n", cmd, option, text);
+      status = -1;
+    } else {
+      status = item(ctx, p);
+    }
+  }
+  free(copy);
+  return status;
+}
+
+struct number_list {
+  const char *cmd, *option;
+  uint64_t lo, hi;
+  int ranges;
+  int (*add)(void *ctx, uint64_t first, uint64_t last);
+  void *ctx;
+};
+
+static int number_item(void *ctx, const char *item) {
+  struct number_list *l = ctx;
+  char *dash = l->ranges ? strchr(item, '-') : NULL;
+  uint64_t first, last;
+  if (!dash) {
+    if (parse_u64(l->cmd, l->option, item, l->lo, l->hi, &first)) return -1;
+    last = first;
+  } else {
+    *dash = '\0'; /* item is parse_list's writable copy */
+    int bad = parse_u64(l->cmd, l->option, item, l->lo, l->hi, &first) ||
+              parse_u64(l->cmd, l->option, dash + 1, l->lo, l->hi, &last);
+    *dash = '-';
+    if (bad) return -1;
+    if (last < first) {
+      fprintf(stderr, "simdgrad %s: --%s %s: a range runs upwards\n", l->cmd, l->option, item);
+      return -1;
+    }
+  }
+  return l->add(l->ctx, first, last);
+}
+
+int parse_number_list(const char *cmd, const char *option, const char *text, uint64_t lo,
+                      uint64_t hi, int ranges, int (*add)(void *ctx, uint64_t first, uint64_t last),
+                      void *ctx) {
+  struct number_list l = {cmd, option, lo, hi, ranges, add, ctx};
+  return parse_list(cmd, option, text, number_item, &l);
+}
+
+static int isa_chosen; /* --isa was given: it overrides SIMDGRAD_ISA */
+
 int parse_and_set_isa(const char *cmd, const char *text) {
   for (int i = 0; i < SG_ISA_COUNT; i++) {
     if (strcmp(text, sg_isa_name((sg_isa)i)) != 0) continue;
-    if (sg_set_isa((sg_isa)i) == 0) return 0;
+    if (sg_set_isa((sg_isa)i) == 0) {
+      isa_chosen = 1;
+      return 0;
+    }
     fprintf(stderr, "simdgrad %s: --isa %s: not supported by this CPU or build\n", cmd, text);
     return -1;
   }
   fprintf(stderr, "simdgrad %s: --isa %s: unknown ISA (valid: scalar avx2 avx512 neon)\n", cmd, text);
+  return -1;
+}
+
+int check_isa_env(const char *cmd) {
+  sg_env_isa status = sg_env_isa_status(); /* the library's warning, if any, comes first */
+  if (isa_chosen || (status != SG_ENV_ISA_UNKNOWN && status != SG_ENV_ISA_UNSUPPORTED)) return 0;
+  fprintf(stderr, "simdgrad %s: refusing to run with a bad SIMDGRAD_ISA: unset it, correct it or "
+          "give --isa\n", cmd);
   return -1;
 }
 
@@ -98,24 +197,54 @@ static int make_dirs(char *path) {
   }
 }
 
-FILE *open_out_file(const char *cmd, const char *dir, const char *name) {
+int out_file_open(const char *cmd, const char *dir, const char *name, struct out_file *of) {
   size_t dir_len = strlen(dir), len = dir_len + 1 + strlen(name) + 1;
-  char *path = malloc(len);
-  FILE *f = NULL;
-  if (!path) {
+  of->f = NULL;
+  of->path = malloc(len);
+  if (!of->path) {
     fprintf(stderr, "simdgrad %s: out of memory\n", cmd);
-    return NULL;
+    return -1;
   }
-  memcpy(path, dir, dir_len + 1);
-  if (make_dirs(path)) {
+  memcpy(of->path, dir, dir_len + 1);
+  if (make_dirs(of->path)) {
     fprintf(stderr, "simdgrad %s: cannot create %s: %s\n", cmd, dir, strerror(errno));
   } else {
-    snprintf(path, len, "%s/%s", dir, name);
-    if (!(f = fopen(path, "w")))
-      fprintf(stderr, "simdgrad %s: cannot write %s: %s\n", cmd, path, strerror(errno));
+    snprintf(of->path, len, "%s/%s", dir, name);
+    if ((of->f = fopen(of->path, "w"))) return 0;
+    fprintf(stderr, "simdgrad %s: cannot write %s: %s\n", cmd, of->path, strerror(errno));
   }
-  free(path);
-  return f;
+  free(of->path);
+  of->path = NULL;
+  return -1;
+}
+
+/* ferror says a write failed earlier, perhaps without errno still telling why. */
+static int write_failed(const char *cmd, const char *what, int had_error) {
+  fprintf(stderr, "simdgrad%s%s: cannot write %s: %s\n", *cmd ? " " : "", cmd, what,
+          had_error && !errno ? "write error" : strerror(errno));
+  return -1;
+}
+
+int out_file_check(const char *cmd, struct out_file *of) {
+  errno = 0;
+  if (fflush(of->f) == 0 && !ferror(of->f)) return 0;
+  return write_failed(cmd, of->path, ferror(of->f));
+}
+
+int out_file_close(const char *cmd, struct out_file *of) {
+  if (!of->f) return 0;
+  errno = 0;
+  int had_error = ferror(of->f), rc = 0;
+  if (fclose(of->f) || had_error) rc = write_failed(cmd, of->path, had_error);
+  free(of->path);
+  of->f = NULL, of->path = NULL;
+  return rc;
+}
+
+int check_stdout(const char *cmd) {
+  errno = 0;
+  if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+  return write_failed(cmd, "standard output", ferror(stdout));
 }
 
 int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size_t batch) {

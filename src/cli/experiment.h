@@ -16,23 +16,55 @@ struct layer_grads {
 };
 void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out);
 
-/* Names on the command line and in the data files. Each parser returns 0,
- * or -1 after printing "simdgrad CMD: --OPTION NAME: ..." on stderr. */
+/* Command-line parsing shared by every subcommand, so that they all take
+ * the same spellings. Each parser returns 0, or -1 after printing
+ * "simdgrad CMD: --OPTION ..." on stderr. A number is decimal digits only:
+ * no sign, no whitespace, no hex, nothing after it. */
 const char *act_name(sg_act a);   /* "sigmoid", "tanh", "relu" */
 const char *init_name(sg_init i); /* "normal", "xavier", "he" */
 int parse_act(const char *cmd, const char *text, sg_act *out);
 int parse_init(const char *cmd, const char *text, sg_init *out);
 /* A whole number in [lo, hi] for --OPTION. */
+int parse_u64(const char *cmd, const char *option, const char *text, uint64_t lo, uint64_t hi,
+              uint64_t *out);
 int parse_size(const char *cmd, const char *option, const char *text, size_t lo, size_t hi,
                size_t *out);
+/* A real number in (0, hi], decimal or exponent form (no inf, nan or hex). */
+int parse_positive(const char *cmd, const char *option, const char *text, float hi, float *out);
+/* A comma-separated list: item(ctx, ITEM) for each item in order; an empty
+ * item (",1", "1,,2", "1,") is an error. */
+int parse_list(const char *cmd, const char *option, const char *text,
+               int (*item)(void *ctx, const char *item), void *ctx);
+/* A list of whole numbers in [lo, hi], each N or, when ranges is set, N-M
+ * (N <= M): add(ctx, first, last) for each item (first == last for N). */
+int parse_number_list(const char *cmd, const char *option, const char *text, uint64_t lo,
+                      uint64_t hi, int ranges, int (*add)(void *ctx, uint64_t first, uint64_t last),
+                      void *ctx);
 /* --isa NAME: forces the ISA (unknown or unsupported: message, -1). */
 int parse_and_set_isa(const char *cmd, const char *text);
+/* The CLI, unlike the library, refuses a bad SIMDGRAD_ISA (the library
+ * warned and ignored it) unless --isa chose the ISA: -1 after a message.
+ * Call it after the options and before the first output. */
+int check_isa_env(const char *cmd);
 
 /* splitmix64: a seeded stream with the same values on every platform. */
 uint64_t splitmix64(uint64_t *state);
+
+/* An output file of the experiments. Every write is checked: out_file_check
+ * after a batch of writes, out_file_close at the end; each says what failed
+ * on stderr ("simdgrad CMD: cannot write PATH: ...") and returns -1. */
+struct out_file {
+  FILE *f;
+  char *path;
+};
 /* DIR/NAME opened for writing, DIR first created with its parents if need
- * be; NULL after "simdgrad CMD: ..." on stderr. */
-FILE *open_out_file(const char *cmd, const char *dir, const char *name);
+ * be: 0, or -1 after a message. */
+int out_file_open(const char *cmd, const char *dir, const char *name, struct out_file *of);
+int out_file_check(const char *cmd, struct out_file *of);
+int out_file_close(const char *cmd, struct out_file *of); /* also frees; of->f NULL: 0 */
+/* Flushes stdout: 0, or -1 after "simdgrad CMD: cannot write standard
+ * output: ..." (a full disk, /dev/full, a file-size limit). */
+int check_stdout(const char *cmd);
 
 /* Refuses (message, -1) a network whose parameters, gradients and one
  * batch's activations need more than the machine's physical memory: Linux

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ static void usage(FILE *out) {
 }
 
 static int cmd_info(void) {
+  if (check_isa_env("info")) return 2;
   printf("simdgrad %s\n", sg_version());
   printf("cpu:       %s\n", sg_cpu_model());
   printf("features:  %s\n", sg_cpu_features());
@@ -54,7 +56,6 @@ static int cmd_gradcheck(int argc, char **argv) {
   argv[0] = name; /* getopt's own messages start with it */
   size_t depth = 0; /* all of 1..6 */
   int head = -1;    /* both */
-  char *end;
   int c;
   optind = 0; /* a new argument vector: glibc and musl start over from argv[1] */
   while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
@@ -63,12 +64,7 @@ static int cmd_gradcheck(int argc, char **argv) {
       if (parse_and_set_isa("gradcheck", optarg)) return 2;
       break;
     case 'd':
-      errno = 0;
-      depth = strtoul(optarg, &end, 10);
-      if (optarg[0] < '0' || optarg[0] > '9' || *end || errno || depth < 1 || depth > 64) {
-        fprintf(stderr, "simdgrad: --depth wants a whole number from 1 to 64, not '%s'\n", optarg);
-        return 2;
-      }
+      if (parse_size("gradcheck", "depth", optarg, 1, 64, &depth)) return 2;
       break;
     case 'H':
       if (strcmp(optarg, "mse") == 0) {
@@ -89,6 +85,7 @@ static int cmd_gradcheck(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
+  if (check_isa_env("gradcheck")) return 2;
   printf("simdgrad gradcheck, ISA %s\n", sg_isa_name(sg_active_isa()));
   gradcheck_print_header(stdout);
   struct gradcheck_report report = {stdout, 0, 0, 0.0};
@@ -98,7 +95,10 @@ static int cmd_gradcheck(int argc, char **argv) {
   return failed ? 1 : 0;
 }
 
-int main(int argc, char **argv) {
+/* The command, for messages: "" before one is known. */
+static const char *command = "";
+
+static int run(int argc, char **argv) {
   static const struct option options[] = {
       {"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
   int c;
@@ -113,7 +113,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  const char *cmd = argv[optind];
+  const char *cmd = command = argv[optind]; /* the string stays when argv[optind] is replaced */
   if (strcmp(cmd, "info") == 0 && optind + 1 == argc) return cmd_info();
   if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - optind, argv + optind);
   if (strcmp(cmd, "depth") == 0) return cmd_depth(argc - optind, argv + optind);
@@ -124,4 +124,15 @@ int main(int argc, char **argv) {
     fprintf(stderr, "simdgrad: unknown command '%s'\n", cmd);
   usage(stderr);
   return 2;
+}
+
+int main(int argc, char **argv) {
+  /* Past a file-size limit (ulimit -f) a write then fails with EFBIG, which
+   * is reported below, instead of the signal ending the process silently. */
+  signal(SIGXFSZ, SIG_IGN);
+  int status = run(argc, argv);
+  /* Output that never arrived is a failure even when the command was done:
+   * a full disk, /dev/full. A command that failed has said why already. */
+  if (status == 0 && check_stdout(command)) status = 1;
+  return status;
 }

@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,22 @@ static void progress(size_t epoch, size_t epochs, size_t b, size_t batches, doub
           "==============================", width - done, "", b, batches, loss);
 }
 
+/* --hidden: widths[1..], at most MAX_HIDDEN of them. */
+struct hidden_list {
+  size_t *widths, *count;
+};
+
+static int add_hidden(void *ctx, uint64_t width, uint64_t last) {
+  struct hidden_list *h = ctx;
+  (void)last; /* no ranges here */
+  if (*h->count == MAX_HIDDEN) {
+    fprintf(stderr, "simdgrad train: --hidden: at most %d layers\n", MAX_HIDDEN);
+    return -1;
+  }
+  h->widths[(*h->count)++] = (size_t)width;
+  return 0;
+}
+
 int cmd_train(int argc, char **argv) {
   static const struct option options[] = {
       {"data", required_argument, NULL, 'D'},   {"hidden", required_argument, NULL, 'H'},
@@ -130,9 +147,11 @@ int cmd_train(int argc, char **argv) {
   argv[0] = name;
   const char *data = SG_FASHION_MNIST_DIR, *out = NULL;
   size_t widths[MAX_HIDDEN + 2] = {PIXELS, 100, CLASSES}, hidden_count = 1;
+  struct hidden_list hidden_opt = {widths + 1, &hidden_count};
   sg_act act = SG_ACT_SIGMOID;
   sg_init init = SG_INIT_XAVIER;
-  size_t epochs = 10, batch = 32, seed = 1, limit = 0;
+  size_t epochs = 10, batch = 32, limit = 0;
+  uint64_t seed = 1;
   float lr = 0.1f;
   int quiet = !isatty(STDERR_FILENO), c;
   optind = 0;
@@ -140,43 +159,17 @@ int cmd_train(int argc, char **argv) {
     switch (c) {
     case 'D': data = optarg; break;
     case 'o': out = optarg; break;
-    case 'H': {
+    case 'H':
       hidden_count = 0;
-      char *copy = strdup(optarg), *save = NULL;
-      for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (hidden_count == MAX_HIDDEN) {
-          fprintf(stderr, "simdgrad train: --hidden: at most %d layers\n", MAX_HIDDEN);
-          free(copy);
-          return 2;
-        }
-        if (parse_size("train", "hidden", t, 1, 65536, &widths[1 + hidden_count])) {
-          free(copy);
-          return 2;
-        }
-        hidden_count++;
-      }
-      free(copy);
-      if (!hidden_count) {
-        fprintf(stderr, "simdgrad train: --hidden wants widths like 100 or 256,128\n");
-        return 2;
-      }
+      if (parse_number_list("train", "hidden", optarg, 1, 65536, 0, add_hidden, &hidden_opt)) return 2;
       break;
-    }
     case 'a': if (parse_act("train", optarg, &act)) return 2; break;
     case 'i': if (parse_init("train", optarg, &init)) return 2; break;
     case 'e': if (parse_size("train", "epochs", optarg, 1, 10000, &epochs)) return 2; break;
     case 'b': if (parse_size("train", "batch", optarg, 1, 60000, &batch)) return 2; break;
-    case 's': if (parse_size("train", "seed", optarg, 0, (size_t)-1 >> 1, &seed)) return 2; break;
+    case 's': if (parse_u64("train", "seed", optarg, 0, UINT64_MAX, &seed)) return 2; break;
     case 'n': if (parse_size("train", "limit", optarg, 1, 1u << 24, &limit)) return 2; break;
-    case 'l': {
-      char *end;
-      lr = strtof(optarg, &end);
-      if (end == optarg || *end || !(lr > 0.0f) || lr > 100.0f) {
-        fprintf(stderr, "simdgrad train: --lr wants a learning rate in (0, 100], not '%s'\n", optarg);
-        return 2;
-      }
-      break;
-    }
+    case 'l': if (parse_positive("train", "lr", optarg, 100.0f, &lr)) return 2; break;
     case 'I': if (parse_and_set_isa("train", optarg)) return 2; break;
     case 'q': quiet = 1; break;
     case 'h': fputs(usage_text, stdout); return 0;
@@ -187,6 +180,7 @@ int cmd_train(int argc, char **argv) {
     fprintf(stderr, "simdgrad train: unexpected argument '%s'\n%s", argv[optind], usage_text);
     return 2;
   }
+  if (check_isa_env("train")) return 2;
   widths[hidden_count + 1] = CLASSES;
   size_t depth = hidden_count + 1;
 
@@ -207,7 +201,7 @@ int cmd_train(int argc, char **argv) {
   size_t *order = malloc(train.count * sizeof *order);
   struct layer_grads *sum = calloc(depth, sizeof *sum);
   int rc = 1;
-  FILE *grads_file = NULL, *epochs_file = NULL;
+  struct out_file grads_file = {NULL, NULL}, epochs_file = {NULL, NULL};
   if (!m || !xb || !yb || !order || !sum) {
     fprintf(stderr, "simdgrad train: out of memory\n");
     goto done;
@@ -221,11 +215,11 @@ int cmd_train(int argc, char **argv) {
   if (out) {
     char fname[320];
     snprintf(fname, sizeof fname, "train-%s.tsv", net);
-    if (!(grads_file = open_out_file("train", out, fname))) goto done;
+    if (out_file_open("train", out, fname, &grads_file)) goto done;
     snprintf(fname, sizeof fname, "train-%s-epochs.tsv", net);
-    if (!(epochs_file = open_out_file("train", out, fname))) goto done;
-    fprintf(grads_file, "net\tact\tinit\tisa\tepoch\tlayer\tmean_abs_dW\tnorm_db\n");
-    fprintf(epochs_file, "net\tact\tinit\tisa\tepoch\ttrain_loss\ttest_accuracy\tseconds\n");
+    if (out_file_open("train", out, fname, &epochs_file)) goto done;
+    fprintf(grads_file.f, "net\tact\tinit\tisa\tepoch\tlayer\tmean_abs_dW\tnorm_db\n");
+    fprintf(epochs_file.f, "net\tact\tinit\tisa\tepoch\ttrain_loss\ttest_accuracy\tseconds\n");
   }
   printf("simdgrad train: %s, init %s, batch %zu, lr %g, %zu training and %zu test images, ISA %s\n", net,
          init_name(init), batch, (double)lr, train.count, test.count, sg_isa_name(sg_active_isa()));
@@ -252,6 +246,12 @@ int cmd_train(int argc, char **argv) {
         goto done;
       }
       float loss = sg_mlp_backward(m, NULL, yb);
+      if (!isfinite(loss)) { /* from here on every output would be NaN */
+        fprintf(stderr, "%ssimdgrad train: diverged: the loss of epoch %zu, batch %zu is %g; try a "
+                "smaller --lr (now %g) or another --init\n", quiet ? "" : "\n", e, b + 1, (double)loss,
+                (double)lr);
+        goto done;
+      }
       loss_sum += loss;
       for (size_t l = 0; l < depth; l++) {
         struct layer_grads g;
@@ -265,14 +265,16 @@ int cmd_train(int argc, char **argv) {
     double accuracy = test_accuracy(m, &test, 1000);
     if (!quiet) fprintf(stderr, "\r\033[K");
     printf("%zu\t%.6f\t%.4f\t%.3f\n", e, loss_sum / (double)batches, accuracy, seconds);
-    fflush(stdout);
-    if (epochs_file)
-      fprintf(epochs_file, "%s\t%s\t%s\t%s\t%zu\t%.6f\t%.4f\t%.3f\n", net, act_name(act), init_name(init),
+    if (check_stdout("train")) goto done;
+    if (epochs_file.f) {
+      fprintf(epochs_file.f, "%s\t%s\t%s\t%s\t%zu\t%.6f\t%.4f\t%.3f\n", net, act_name(act), init_name(init),
               sg_isa_name(sg_active_isa()), e, loss_sum / (double)batches, accuracy, seconds);
-    for (size_t l = 0; grads_file && l < depth; l++)
-      fprintf(grads_file, "%s\t%s\t%s\t%s\t%zu\t%zu\t%.6e\t%.6e\n", net, act_name(act), init_name(init),
-              sg_isa_name(sg_active_isa()), e, l, sum[l].mean_abs_dW / (double)batches,
-              sum[l].norm_db / (double)batches);
+      for (size_t l = 0; l < depth; l++)
+        fprintf(grads_file.f, "%s\t%s\t%s\t%s\t%zu\t%zu\t%.6e\t%.6e\n", net, act_name(act), init_name(init),
+                sg_isa_name(sg_active_isa()), e, l, sum[l].mean_abs_dW / (double)batches,
+                sum[l].norm_db / (double)batches);
+      if (out_file_check("train", &epochs_file) || out_file_check("train", &grads_file)) goto done;
+    }
   }
   /* FNV-1a over the final parameters' bits: equal digests, equal networks. */
   uint64_t h = 0xcbf29ce484222325ull;
@@ -287,8 +289,8 @@ int cmd_train(int argc, char **argv) {
   printf("parameters digest %016llx\n", (unsigned long long)h);
   rc = 0;
 done:
-  if (grads_file && fclose(grads_file)) rc = 1;
-  if (epochs_file && fclose(epochs_file)) rc = 1;
+  if (out_file_close("train", &grads_file)) rc = 1;
+  if (out_file_close("train", &epochs_file)) rc = 1;
   sg_mlp_free(m);
   free(xb), free(yb), free(order), free(sum);
   free(train.x), free(train.label), free(test.x), free(test.label);

@@ -1,4 +1,4 @@
-// simdgrad_bench: the Google Benchmark shim over the C API (DESIGN.md section 6).
+// simdgrad_bench: the Google Benchmark shim over the C API (README: Speed).
 //
 // Every simdgrad kernel is measured with each ISA forced through sg_set_isa(),
 // next to the peers people use today, in the same run: XNNPACK's operator, a

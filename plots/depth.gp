@@ -2,7 +2,7 @@
 # norm_db ratio_to_last), mean |dL/dW| against the layer on a log scale.
 # One image per activation, a panel per init, a line per depth of 5, 10 and
 # 20 hidden layers (those in the table). Sigmoid panels add, per depth, the
-# 1/4-per-layer slope of DESIGN.md section 3 from its output layer down.
+# 1/4-per-layer slope (sigmoid' <= 1/4) from its output layer down.
 # Called by `make plots` with plotsdir, datafile and outdir.
 plottitle = ""; xlabel = "layer (0 = next to the input; the last is the softmax output layer)"
 ylabel = "mean |dL/dW| over the layer's weights (log)"

@@ -1,6 +1,6 @@
 /* Output digests of the fixed input sets of verify/test_elementwise.c, as the
  * scalar reference computes them. Every ISA on every architecture must
- * reproduce them (DESIGN.md section 4). They change only when an algorithm or
+ * reproduce them (the promise of src/simdgrad.h). They change only when an algorithm or
  * constant changes on purpose: then take the new value the test prints, from
  * the scalar line, and say why in the commit. */
 #ifndef SG_GOLDEN_H

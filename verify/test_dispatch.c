@@ -1,4 +1,4 @@
-/* The dispatch API of DESIGN.md section 2: names, support, forcing an ISA
+/* The dispatch API of src/simdgrad.h: names, support, forcing an ISA
  * and the per-entry kernel report. (The first use from many threads at once:
  * verify/test_threads.) */
 #include <config.h>

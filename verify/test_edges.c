@@ -2,7 +2,7 @@
  * derivatives) on every supported ISA: every length
  * 0..67 (all tails of every vector width) at every misalignment of input and
  * output, guard zones that must stay untouched, in place, the streaming-store
- * path of large arrays, and the special values of DESIGN.md section 4. The
+ * path of large arrays, and the special values src/simdgrad.h states. The
  * ReLU, exact, is also checked against its definition over 17.1 M bit
  * patterns. */
 #include <float.h>

@@ -1,6 +1,6 @@
 /* The softmax family (softmax, log_softmax, softmax_backward, softmax_xent):
  * every supported ISA against the scalar reference bit for bit, everything
- * against a double-precision oracle, the special rows of DESIGN.md section 4,
+ * against a double-precision oracle, the special rows src/simdgrad.h states,
  * tails at every misalignment, in place, and fenced pages (no access outside
  * the rows, whatever the labels).
  *

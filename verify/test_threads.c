@@ -1,4 +1,4 @@
-/* Thread safety of the first use (DESIGN.md section 5): the CPU is read and
+/* Thread safety of the first use (src/dispatch.c): the CPU is read and
  * the dispatch table set up on the first call of any entry, so threads that
  * make different first calls at the same moment must all get one complete
  * table. A process sets up once, so each round is a fresh child process in

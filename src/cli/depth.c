@@ -1,7 +1,7 @@
 /* simdgrad depth: the gradient each layer of an MLP gets at initialisation,
- * against the number of hidden layers, per activation and init (DESIGN.md
- * section 3: a sigmoid layer passes back at most 1/4 of its weights' signal,
- * so the first layers' gradients shrink geometrically with depth).
+ * against the number of hidden layers, per activation and init (a sigmoid
+ * layer passes back at most 1/4 of its weights' signal, so the first layers'
+ * gradients shrink geometrically with depth).
  *
  * Nothing is trained: per run, `batches` forward + backward passes on
  * synthetic data, and per layer the mean over the batches of mean|dL/dW| and

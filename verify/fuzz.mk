@@ -6,8 +6,9 @@
 # otherwise in a sub-build fuzz-build/ configured with CC=$(FUZZ_CC)
 # --enable-fuzzing --disable-shared. Corpus: fuzz-build/corpus/NAME (grows
 # from run to run) and the seeds verify/fuzz/corpus/NAME; a failing input is
-# saved in fuzz-build/crashes/NAME/.
-FUZZ_NAMES = fuzz_elementwise fuzz_softmax fuzz_dense
+# saved in fuzz-build/crashes/NAME/. fuzz_idx is not differential: it feeds
+# arbitrary files to the IDX reader of `simdgrad train` (src/cli/idx.c).
+FUZZ_NAMES = fuzz_elementwise fuzz_softmax fuzz_dense fuzz_idx
 FUZZ_SECONDS = 60
 FUZZ_COMMON = verify/fuzz/fuzz.h verify/check.h
 FUZZ_LIBS = libsimdgrad.la -lm
@@ -16,7 +17,8 @@ FUZZ_LIBS = libsimdgrad.la -lm
 FUZZ_LINK_FLAGS = -static $(FUZZ_LDFLAGS)
 
 if SG_FUZZING
-noinst_PROGRAMS += verify/fuzz/fuzz_elementwise verify/fuzz/fuzz_softmax verify/fuzz/fuzz_dense
+noinst_PROGRAMS += verify/fuzz/fuzz_elementwise verify/fuzz/fuzz_softmax verify/fuzz/fuzz_dense \
+	verify/fuzz/fuzz_idx
 FUZZ_HERE = yes
 else
 FUZZ_HERE = no
@@ -30,9 +32,14 @@ verify_fuzz_fuzz_softmax_LDFLAGS = $(FUZZ_LINK_FLAGS)
 verify_fuzz_fuzz_dense_SOURCES = verify/fuzz/fuzz_dense.c $(FUZZ_COMMON)
 verify_fuzz_fuzz_dense_LDADD = $(FUZZ_LIBS)
 verify_fuzz_fuzz_dense_LDFLAGS = $(FUZZ_LINK_FLAGS)
+verify_fuzz_fuzz_idx_SOURCES = verify/fuzz/fuzz_idx.c src/cli/idx.c src/cli/idx.h
+verify_fuzz_fuzz_idx_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/src/cli $(ZLIB_CFLAGS)
+verify_fuzz_fuzz_idx_LDADD = $(ZLIB_LIBS)
+verify_fuzz_fuzz_idx_LDFLAGS = $(FUZZ_LDFLAGS)
 
 EXTRA_DIST += verify/fuzz/fuzz.h verify/fuzz/fuzz_elementwise.c verify/fuzz/fuzz_softmax.c \
-	verify/fuzz/fuzz_dense.c verify/fuzz/run-fuzzers.sh verify/fuzz/make-seeds.pl verify/fuzz/corpus
+	verify/fuzz/fuzz_dense.c verify/fuzz/fuzz_idx.c verify/fuzz/run-fuzzers.sh verify/fuzz/make-seeds.pl \
+	verify/fuzz/corpus
 
 # An in-tree build cannot host a VPATH sub-build (configure refuses a source
 # directory that is configured itself), so there the sub-build is configured
@@ -40,7 +47,7 @@ EXTRA_DIST += verify/fuzz/fuzz.h verify/fuzz/fuzz_elementwise.c verify/fuzz/fuzz
 fuzz:
 	@if test "$(FUZZ_HERE)" = yes; then \
 	  $(MAKE) $(AM_MAKEFLAGS) verify/fuzz/fuzz_elementwise$(EXEEXT) verify/fuzz/fuzz_softmax$(EXEEXT) \
-	    verify/fuzz/fuzz_dense$(EXEEXT) && \
+	    verify/fuzz/fuzz_dense$(EXEEXT) verify/fuzz/fuzz_idx$(EXEEXT) && \
 	  $(SHELL) '$(abs_top_srcdir)/verify/fuzz/run-fuzzers.sh' '$(abs_top_builddir)' \
 	    '$(abs_top_srcdir)/verify/fuzz/corpus' '$(FUZZ_SECONDS)' $(FUZZ_NAMES); \
 	elif test -z '$(FUZZ_CC)'; then \
@@ -65,4 +72,5 @@ fuzz:
 .PHONY: fuzz fuzz-clean
 clean-local: fuzz-clean
 fuzz-clean:
-	-rm -rf fuzz-build corpus crashes fuzz_elementwise.log fuzz_softmax.log fuzz_dense.log
+	-rm -rf fuzz-build corpus crashes fuzz_elementwise.log fuzz_softmax.log fuzz_dense.log \
+	  fuzz_idx.log

@@ -117,6 +117,86 @@ else
   SIMDGRAD_ISA=bogus run 2 --data "$good" --epochs 1 --batch 8
   [ -s "$out" ] && { echo "FAIL: SIMDGRAD_ISA=bogus train printed to stdout"; fail=1; }
   SIMDGRAD_ISA=bogus run 0 --data "$good" --epochs 1 --batch 8 --isa scalar
+
+  # ---- What an IDX header announces is checked before anything is allocated
+  # or inflated: the item shape the caller wants, the images against the
+  # labels, what the file can hold (a plain file: exactly; gzip: at most 1032
+  # times its size) and the machine's memory. Only regular files are read; a
+  # path of any length comes through whole.
+  be32() { printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $(($1 >> 24 & 255)) $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)))"; }
+  idx3() { printf '\000\000\010\003'; be32 "$1"; be32 "$2"; be32 "$3"; }
+  idx1() { printf '\000\000\010\001'; be32 "$1"; }
+  # One 16384x16384 image in 256 KB: 256 gzip members of 1 MB of zeros each.
+  head -c 1048576 /dev/zero | gzip -c >"$tmp/zeros.gz"
+  bad; { idx3 1 16384 16384 | gzip -c; i=0; while [ $i -lt 256 ]; do cat "$tmp/zeros.gz"; i=$((i + 1)); done; } \
+    >"$tmp/bad/train-images-idx3-ubyte.gz"
+  start=$(date +%s%N)
+  run 1 --data "$tmp/bad"
+  ms=$((($(date +%s%N) - start) / 1000000))
+  expect "$err" 'train-images-idx3-ubyte.gz: header announces 1 image of 16384x16384, want 28x28' "a huge image shape"
+  if [ -z "${TEST_RUNNER:-}" ] && [ "$ms" -ge 200 ]; then
+    echo "FAIL: refusing a 16384x16384 image took $ms ms: was its data inflated?"; fail=1
+  fi
+  bad; { idx3 16777216 65536 65536; pixels; } | gzip -c >"$tmp/bad/t10k-images-idx3-ubyte.gz"
+  run 1 --data "$tmp/bad"
+  expect "$err" 't10k-images-idx3-ubyte.gz: header announces 16777216 images of 65536x65536, want 28x28' "2^24 x 2^16 x 2^16"
+  bad; { idx3 1048576 28 28; pixels; } >"$tmp/bad/train-images-idx3-ubyte.gz"
+  run 1 --data "$tmp/bad"
+  expect "$err" 'train-images-idx3-ubyte.gz: header announces 822083584 bytes of data, but this uncompressed file holds 31360' \
+    "a count a plain file cannot hold"
+  bad; { idx3 16777216 28 28; pixels; } | gzip -c >"$tmp/bad/train-images-idx3-ubyte.gz"
+  run 1 --data "$tmp/bad"
+  expect "$err" 'header announces 13153337344 bytes of data, more than a gzip file of [0-9]* bytes can hold' \
+    "a count a gzip file cannot hold"
+  bad; { idx1 1048576; labels; } | gzip -c >"$tmp/bad/t10k-labels-idx1-ubyte.gz"
+  run 1 --data "$tmp/bad"
+  expect "$err" 't10k-labels-idx1-ubyte.gz: header announces 1048576 bytes of data, more than a gzip file' "too many labels"
+  # The counts are compared from the headers, before the (here cut) data.
+  bad; { images_header; pixels; } | head -c 1000 | gzip -c >"$tmp/bad/train-images-idx3-ubyte.gz"
+  { idx1 39; labels | head -c 39; } | gzip -c >"$tmp/bad/train-labels-idx1-ubyte.gz"
+  run 1 --data "$tmp/bad";                    expect "$err" 'has 40 images but .* has 39 labels' "count mismatch, from the headers"
+  # Plain (uncompressed) files of the right size load.
+  mkdir -p "$tmp/plain"
+  for f in "$good"/*.gz; do gzip -dc "$f" >"$tmp/plain/${f##*/}"; done
+  run 0 --data "$tmp/plain" --epochs 1 --batch 8; expect "$out" '40 training and 40 test images' "plain files"
+  # Sparse plain files of the right size for more images than this machine's
+  # memory holds (their float copy alone): refused before reading them.
+  mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo 2>/dev/null)
+  many=$((${mem:-0} * 1024 / 3136 + 1))
+  bad; idx3 "$many" 28 28 >"$tmp/bad/train-images-idx3-ubyte.gz"; idx1 "$many" >"$tmp/bad/train-labels-idx1-ubyte.gz"
+  if [ -n "$mem" ] && [ "$many" -lt 4294967296 ] &&
+     truncate -s $((16 + many * 784)) "$tmp/bad/train-images-idx3-ubyte.gz" 2>/dev/null &&
+     truncate -s $((8 + many)) "$tmp/bad/train-labels-idx1-ubyte.gz" 2>/dev/null; then
+    run 1 --data "$tmp/bad"
+    expect "$err" "header announces $many images, .* more than this machine's" "more images than memory"
+  fi
+  rm -rf "$tmp/bad"
+  # Not regular files: a FIFO (which would block an open or a read forever),
+  # a directory, a device.
+  bad; rm "$tmp/bad/train-images-idx3-ubyte.gz"; mkfifo "$tmp/bad/train-images-idx3-ubyte.gz"
+  runner=${TEST_RUNNER:-}; TEST_RUNNER="timeout 10 $runner"
+  run 1 --data "$tmp/bad";                    expect "$err" 'train-images-idx3-ubyte.gz: not a regular file' "a FIFO"
+  TEST_RUNNER=$runner
+  bad; rm "$tmp/bad/train-labels-idx1-ubyte.gz"; mkdir "$tmp/bad/train-labels-idx1-ubyte.gz"
+  run 1 --data "$tmp/bad";                    expect "$err" 'train-labels-idx1-ubyte.gz: not a regular file' "a directory"
+  bad; rm "$tmp/bad/t10k-labels-idx1-ubyte.gz"; ln -s /dev/zero "$tmp/bad/t10k-labels-idx1-ubyte.gz"
+  run 1 --data "$tmp/bad";                    expect "$err" 't10k-labels-idx1-ubyte.gz: not a regular file' "a device"
+  bad; rm "$tmp/bad/t10k-labels-idx1-ubyte.gz"
+  run 1 --data "$tmp/bad";                    expect "$err" 'bad/t10k-labels-idx1-ubyte.gz: cannot open' "a missing file"
+  run 1 --data "$good/train-labels-idx1-ubyte.gz"
+  expect "$err" 'train-labels-idx1-ubyte.gz/train-images-idx3-ubyte.gz: cannot open: the --data path is not a directory' \
+    "--data names a file"
+  # Paths over the system's limit: the whole path and the system's reason.
+  long=$tmp/a-directory-name-of-forty-characters-each
+  while [ ${#long} -le 4200 ]; do long=$long/a-directory-name-of-forty-characters-each; done
+  run 1 --data "$long";                       expect "$err" 'forty-characters-each/train-images-idx3-ubyte.gz: .*File name too long' "a --data path over 4096 characters"
+  # A directory whose path fits the limit but its files' do not.
+  deep=$tmp/deep
+  while [ $((${#deep} + 201)) -lt 4080 ]; do deep=$deep/$(printf '%0200d' 0); done
+  deep=$deep/$(printf "%0$((4080 - ${#deep} - 1))d" 0)
+  if mkdir -p "$deep" 2>/dev/null; then
+    run 1 --data "$deep";                     expect "$err" '0/train-images-idx3-ubyte.gz: cannot open: File name too long' "files' paths over the limit"
+  fi
 fi
 
 # The real dataset, when the package is installed (natively only: under qemu

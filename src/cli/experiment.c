@@ -247,6 +247,11 @@ int check_stdout(const char *cmd) {
   return write_failed(cmd, "standard output", ferror(stdout));
 }
 
+uint64_t physical_memory(void) {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+}
+
 int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size_t batch) {
   /* In double: the products may not fit a size_t, and only the magnitude matters. */
   double params = 0, units = 0;
@@ -257,8 +262,7 @@ int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size
   /* sg_mlp keeps parameters and gradients, and per row of a batch each
    * layer's u and h, a delta and a spare row of the widest layer. */
   double bytes = sizeof(float) * (2 * params + 4 * (double)batch * units);
-  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-  double memory = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+  double memory = physical_memory() ? (double)physical_memory() : INFINITY;
   if (bytes <= memory) return 0;
   fprintf(stderr, "simdgrad %s: this network needs %.3g GB for its weights, gradients and activations; "
           "this machine has %.3g GB of memory\n", cmd, bytes / 1e9, memory / 1e9);

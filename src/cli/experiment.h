@@ -66,6 +66,8 @@ int out_file_close(const char *cmd, struct out_file *of); /* also frees; of->f N
  * output: ..." (a full disk, /dev/full, a file-size limit). */
 int check_stdout(const char *cmd);
 
+/* The machine's physical memory in bytes, or 0 if unknown. */
+uint64_t physical_memory(void);
 /* Refuses (message, -1) a network whose parameters, gradients and one
  * batch's activations need more than the machine's physical memory: Linux
  * would hand out the memory and kill the process once it is touched. */

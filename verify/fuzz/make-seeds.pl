@@ -1,11 +1,13 @@
 #!/usr/bin/perl
 # Writes the seed corpus of the fuzz harnesses, verify/fuzz/corpus/{elementwise,
-# softmax,dense}/, in the input layouts that the harnesses decode (see the
+# softmax,dense,idx}/, in the input layouts that the harnesses decode (see the
 # comment at the top of each): every entry, vector tails, special values, in-place
-# and NULL variants. Run from anywhere; the files are committed.
+# and NULL variants; for idx, IDX files, good and bad, plain and gzip. Run from
+# anywhere; the files are committed.
 use strict;
 use warnings;
 use File::Basename qw(dirname);
+use IO::Compress::Gzip qw(gzip $GzipError);
 
 my $top = dirname(__FILE__) . '/corpus';
 
@@ -101,3 +103,24 @@ seed('dense', 'forward-N4097', b(0, 0, 0, 232), n16(4096), b(0, 1, 0, 0, 0, 0, 0
 seed('dense', 'outer', b(2, 16, 30, 0, 5, 0, 1, 2, 3, 4, 5, 6, 1, 1, 1, 0), $alpha, pool(200));
 seed('dense', 'outer-alpha-zero', b(2, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0), pack('V', 0), pool(20));
 seed('dense', 'outer-alpha-nan', b(2, 9, 69, 0, 8, 0, 0, 0, 0, 7, 0, 0, 2, 2, 2, 0), pack('V', 0x7fc0dead), pool(50));
+
+# idx: whole IDX files (fuzz_idx.c): header 0 0 8 rank, big-endian u32 dimensions, bytes;
+# gzip without a time stamp or name, so the seeds are the same on every run.
+sub idx { my ($dims, $bytes) = @_; return pack('C4 N*', 0, 0, 8, scalar @$dims, @$dims) . $bytes }
+sub gz {
+    my ($plain) = @_;
+    my $out;
+    gzip(\$plain => \$out, Minimal => 1, Time => 0) or die "gzip: $GzipError";
+    return $out;
+}
+my $pixels = join '', map { chr(($_ * 37) % 256) } 0 .. 2 * 784 - 1;
+seed('idx', 'labels-10.gz', gz(idx([10], pack('C*', 0 .. 9))));
+seed('idx', 'labels-3-plain', idx([3], pack('C*', 7, 8, 9)));
+seed('idx', 'images-2.gz', gz(idx([2, 28, 28], $pixels)));
+seed('idx', 'images-1-plain', idx([1, 28, 28], substr($pixels, 0, 784)));
+seed('idx', 'images-16384x16384.gz', gz(idx([1, 16384, 16384], "\0" x 4096)));
+seed('idx', 'images-16777216.gz', gz(idx([2**24, 28, 28], substr($pixels, 0, 784))));
+seed('idx', 'labels-1000-plain-holding-10', idx([1000], pack('C*', 0 .. 9)));
+seed('idx', 'labels-trailing-byte.gz', gz(idx([3], pack('C*', 1, 2, 3, 4))));
+seed('idx', 'wrong-magic', pack('C4 N', 0, 0, 9, 1, 2) . "ab");
+seed('idx', 'cut-header', pack('C4 n', 0, 0, 8, 3, 1));

@@ -82,7 +82,8 @@ float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float 
 /* ---- dense layer and outer products --------------------------------------
  * W is in x out, X batch x in, Y and dY batch x out, row-major, contiguous.
  * Each output element is one FMA chain over its reduction index in increasing
- * order (src/dense.c states the rules), so every ISA returns the same bits.
+ * order (src/dense.c states the rules), so every ISA returns the same bits;
+ * a NaN output is 0x7fc00000 on every ISA, whichever inputs made it.
  * Outputs must not overlap inputs. An output with a non-empty shape is always
  * written whole: an empty reduction (in == 0, batch == 0, out == 0) gives the
  * bias, or +0. */

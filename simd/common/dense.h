@@ -17,6 +17,11 @@
  * output, whatever MR, NR and the vector width. Across K blocks the chain is
  * stored in C and reloaded, which changes nothing (the stored float is the
  * chain's value). So every ISA, and every tuning, returns the scalar bits.
+ * Every store of a result, in every path below, goes through v_canon_nan:
+ * which NaN an FMA returns depends on the ISA and the instruction form, so
+ * the NaN is replaced by SG_DEFAULT_NAN as src/dense.c does. Partial chains
+ * stored between K blocks may be canonicalised too: a NaN stays NaN through
+ * the later FMAs, and the last store canonicalises again.
  *
  * An ISA's dense.c includes its layer, defines SG_DENSE_MR, SG_DENSE_NV,
  * SG_DENSE_KC, SG_DENSE_MC, SG_DENSE_NC (MC and NC multiples of MR and NR),
@@ -103,14 +108,14 @@ SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const f
 #pragma GCC unroll 32
     for (int r = 0; r < SG_DENSE_MR; r++)
 #pragma GCC unroll 8
-      for (int v = 0; v < NV; v++) v_store(c + r * ldc + v * SG_VL, acc[r][v]);
+      for (int v = 0; v < NV; v++) v_store(c + r * ldc + v * SG_VL, v_canon_nan(acc[r][v]));
   } else {
 #pragma GCC unroll 32
     for (int r = 0; r < SG_DENSE_MR; r++)
       if ((size_t)r < mr)
 #pragma GCC unroll 8
         for (int v = 0; v < NV; v++)
-          dn_store_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL, acc[r][v]);
+          dn_store_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL, v_canon_nan(acc[r][v]));
   }
 }
 
@@ -282,7 +287,7 @@ SG_INLINE void dn_gemv_block(const int NV, size_t k, size_t cnt, const float *x,
     vf xv = v_set(x[p]);
     for (int v = 0; v < NV; v++) acc[v] = v_fma(xv, dn_load_part(W + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL), acc[v]);
   }
-  for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, acc[v]);
+  for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, v_canon_nan(acc[v]));
 }
 
 static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t ldw, const float *init, float *y) {
@@ -318,7 +323,7 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
     }
     for (int b = 0; b < DN_GEMVT_NB; b++) {
       size_t r0 = i0 + (size_t)b * SG_VL;
-      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), acc[b]);
+      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), v_canon_nan(acc[b]));
     }
   }
 }
@@ -335,14 +340,14 @@ static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
       s2 = v_add(s2, v_load(p + 2 * SG_VL));
       s3 = v_add(s3, v_load(p + 3 * SG_VL));
     }
-    v_store(db + o, s0), v_store(db + o + SG_VL, s1);
-    v_store(db + o + 2 * SG_VL, s2), v_store(db + o + 3 * SG_VL, s3);
+    v_store(db + o, v_canon_nan(s0)), v_store(db + o + SG_VL, v_canon_nan(s1));
+    v_store(db + o + 2 * SG_VL, v_canon_nan(s2)), v_store(db + o + 3 * SG_VL, v_canon_nan(s3));
   }
   for (; o < cols; o += SG_VL) {
     ptrdiff_t cnt = (ptrdiff_t)(cols - o);
     vf s = v_set(0.0f);
     for (size_t b = 0; b < rows; b++) s = v_add(s, dn_load_part(dY + b * cols + o, cnt));
-    dn_store_part(db + o, cnt, s);
+    dn_store_part(db + o, cnt, v_canon_nan(s));
   }
 }
 
@@ -356,15 +361,15 @@ static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
 SG_INLINE void dn_outer_row(float *r, size_t n, vf a, const float *y) {
   size_t j = 0;
   for (; j + 4 * SG_VL <= n; j += 4 * SG_VL) {
-    vf c0 = v_fma(a, v_load(y + j), v_load(r + j));
-    vf c1 = v_fma(a, v_load(y + j + SG_VL), v_load(r + j + SG_VL));
-    vf c2 = v_fma(a, v_load(y + j + 2 * SG_VL), v_load(r + j + 2 * SG_VL));
-    vf c3 = v_fma(a, v_load(y + j + 3 * SG_VL), v_load(r + j + 3 * SG_VL));
+    vf c0 = v_canon_nan(v_fma(a, v_load(y + j), v_load(r + j)));
+    vf c1 = v_canon_nan(v_fma(a, v_load(y + j + SG_VL), v_load(r + j + SG_VL)));
+    vf c2 = v_canon_nan(v_fma(a, v_load(y + j + 2 * SG_VL), v_load(r + j + 2 * SG_VL)));
+    vf c3 = v_canon_nan(v_fma(a, v_load(y + j + 3 * SG_VL), v_load(r + j + 3 * SG_VL)));
     v_store(r + j, c0), v_store(r + j + SG_VL, c1);
     v_store(r + j + 2 * SG_VL, c2), v_store(r + j + 3 * SG_VL, c3);
   }
-  for (; j + SG_VL <= n; j += SG_VL) v_store(r + j, v_fma(a, v_load(y + j), v_load(r + j)));
-  if (j < n) v_store_n(r + j, n - j, v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j)));
+  for (; j + SG_VL <= n; j += SG_VL) v_store(r + j, v_canon_nan(v_fma(a, v_load(y + j), v_load(r + j))));
+  if (j < n) v_store_n(r + j, n - j, v_canon_nan(v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j))));
 }
 
 static void dn_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
@@ -378,18 +383,18 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
       size_t j = 0;
       for (; j + SG_VL <= n; j += SG_VL) {
         vf yv = v_load(y + j);
-        v_store(r0 + j, v_fma(a0, yv, v_load(r0 + j)));
-        v_store(r1 + j, v_fma(a1, yv, v_load(r1 + j)));
-        v_store(r2 + j, v_fma(a2, yv, v_load(r2 + j)));
-        v_store(r3 + j, v_fma(a3, yv, v_load(r3 + j)));
+        v_store(r0 + j, v_canon_nan(v_fma(a0, yv, v_load(r0 + j))));
+        v_store(r1 + j, v_canon_nan(v_fma(a1, yv, v_load(r1 + j))));
+        v_store(r2 + j, v_canon_nan(v_fma(a2, yv, v_load(r2 + j))));
+        v_store(r3 + j, v_canon_nan(v_fma(a3, yv, v_load(r3 + j))));
       }
       if (j < n) {
         size_t t = n - j;
         vf yv = v_load_n(y + j, t);
-        v_store_n(r0 + j, t, v_fma(a0, yv, v_load_n(r0 + j, t)));
-        v_store_n(r1 + j, t, v_fma(a1, yv, v_load_n(r1 + j, t)));
-        v_store_n(r2 + j, t, v_fma(a2, yv, v_load_n(r2 + j, t)));
-        v_store_n(r3 + j, t, v_fma(a3, yv, v_load_n(r3 + j, t)));
+        v_store_n(r0 + j, t, v_canon_nan(v_fma(a0, yv, v_load_n(r0 + j, t))));
+        v_store_n(r1 + j, t, v_canon_nan(v_fma(a1, yv, v_load_n(r1 + j, t))));
+        v_store_n(r2 + j, t, v_canon_nan(v_fma(a2, yv, v_load_n(r2 + j, t))));
+        v_store_n(r3 + j, t, v_canon_nan(v_fma(a3, yv, v_load_n(r3 + j, t))));
       }
     }
   for (; i < m; i++) dn_outer_row(A + i * lda, n, v_set(alpha * x[i]), y);

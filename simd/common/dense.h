@@ -281,12 +281,19 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
 #define DN_GEMV_NV 8
 SG_INLINE void dn_gemv_block(const int NV, size_t k, size_t cnt, const float *x, const float *W, size_t ldw,
                              const float *init, float *y) {
+  /* Unrolled, so that the accumulators live in registers: as loops, GCC -O2
+   * kept them in a stack array, each FMA waiting on a store-to-load forward,
+   * and 784 -> 100 on AVX2 took 12-21 us depending on where the stack fell
+   * (the size of the environment moved it); unrolled, 4.6 us. */
   vf acc[DN_GEMV_NV];
+#pragma GCC unroll 8
   for (int v = 0; v < NV; v++) acc[v] = init ? dn_load_part(init + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL) : v_set(0.0f);
   for (size_t p = 0; p < k; p++, W += ldw) {
     vf xv = v_set(x[p]);
+#pragma GCC unroll 8
     for (int v = 0; v < NV; v++) acc[v] = v_fma(xv, dn_load_part(W + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL), acc[v]);
   }
+#pragma GCC unroll 8
   for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, v_canon_nan(acc[v]));
 }
 

@@ -19,24 +19,29 @@
  *   outer     A[i][j]  = fmaf(ax, y[j], A[i][j]) with ax = alpha * x[i]
  *             rounded first (as the reference BLAS sger does).
  * The order of the two factors of a product does not change its value, so
- * the rules fix every bit of every finite result. A NaN result is some NaN
- * (its payload may differ between ISAs: hardware FMA chooses among NaN
- * operands differently); finite inputs never give one unless they overflow
- * to inf - inf.
+ * the rules fix every bit of every finite result. A NaN output is 0x7fc00000
+ * on every ISA (SG_DEFAULT_NAN, by sg_canon_nan as it is stored): hardware
+ * FMA chooses among NaN operands by an operand order that differs between
+ * instruction forms, and makes up a default NaN of its own (x86 0xffc00000,
+ * Arm 0x7fc00000) from inf*0 or inf - inf. A NaN stays NaN through every
+ * later step of its chain, so only the final value needs it (the vector
+ * kernels may also canonicalise the partial chains they store between K
+ * blocks). Finite inputs never give a NaN unless they overflow to inf - inf.
  *
  * Sizes (handled in src/dispatch.c, so the kernels see only non-empty ones):
  * every output whose shape is non-empty is written whole; an empty reduction
- * gives its starting value. So forward with in == 0 writes Y = bias (or +0);
- * backward with batch == 0 writes dW = 0 and db = 0, with out == 0 writes
- * dX = 0; a NULL output is skipped and its inputs need not exist (X may be
- * NULL when dW is, W when dX is). sg_outer with m == 0, n == 0 or alpha == 0
- * touches nothing (the BLAS quick return; x and y are not read).
- * Outputs must not overlap the inputs. */
+ * gives its starting value. So forward with in == 0 writes Y = bias (or +0;
+ * a NaN bias as 0x7fc00000); backward with batch == 0 writes dW = 0 and
+ * db = 0, with out == 0 writes dX = 0; a NULL output is skipped and its
+ * inputs need not exist (X may be NULL when dW is, W when dX is). sg_outer
+ * with m == 0, n == 0 or alpha == 0 touches nothing (the BLAS quick return;
+ * x and y are not read). Outputs must not overlap the inputs. */
 #include <config.h>
 
 #include <math.h>
 
 #include "internal.h"
+#include "scalar_math.h"
 
 void sg_dense_forward_scalar(size_t batch, size_t in, size_t out, const float *X, const float *W,
                              const float *bias, float *Y) {
@@ -50,6 +55,7 @@ void sg_dense_forward_scalar(size_t batch, size_t in, size_t out, const float *X
       const float *w = W + i * out;
       for (size_t o = 0; o < out; o++) y[o] = fmaf(x, w[o], y[o]);
     }
+    for (size_t o = 0; o < out; o++) y[o] = sg_canon_nan(y[o]);
   }
 }
 
@@ -65,18 +71,20 @@ void sg_dense_backward_scalar(size_t batch, size_t in, size_t out, const float *
         for (size_t o = 0; o < out; o++) dw[o] = fmaf(x, dy[o], dw[o]);
       }
     }
+    for (size_t k = 0; k < in * out; k++) dW[k] = sg_canon_nan(dW[k]);
   }
   if (db) {
     for (size_t o = 0; o < out; o++) db[o] = 0.0f;
     for (size_t b = 0; b < batch; b++)
       for (size_t o = 0; o < out; o++) db[o] = db[o] + dY[b * out + o];
+    for (size_t o = 0; o < out; o++) db[o] = sg_canon_nan(db[o]);
   }
   if (dX) {
     for (size_t b = 0; b < batch; b++)
       for (size_t i = 0; i < in; i++) {
         float acc = 0.0f;
         for (size_t o = 0; o < out; o++) acc = fmaf(dY[b * out + o], W[i * out + o], acc);
-        dX[b * in + i] = acc;
+        dX[b * in + i] = sg_canon_nan(acc);
       }
   }
 }
@@ -86,6 +94,6 @@ void sg_outer_scalar(size_t m, size_t n, float alpha, const float *x, const floa
   for (size_t i = 0; i < m; i++) {
     float ax = alpha * x[i];
     float *row = A + i * lda;
-    for (size_t j = 0; j < n; j++) row[j] = fmaf(ax, y[j], row[j]);
+    for (size_t j = 0; j < n; j++) row[j] = sg_canon_nan(fmaf(ax, y[j], row[j]));
   }
 }

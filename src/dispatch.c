@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scalar_math.h"
 
 static const char *const isa_names[SG_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
 
@@ -213,7 +214,7 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
 }
 
 /* Dense layer: the kernels see only non-empty shapes; an empty reduction
- * writes its starting value (src/dense.c). */
+ * writes its starting value, a NaN as any NaN output (src/dense.c). */
 static int dense_shape_ok(size_t batch, size_t in, size_t out) {
   return sg_shape_ok(batch, in) && sg_shape_ok(in, out) && sg_shape_ok(batch, out);
 }
@@ -223,7 +224,7 @@ void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const
   if (!dense_shape_ok(batch, in, out) || !batch || !out) return;
   if (!in) {
     for (size_t b = 0; b < batch; b++)
-      for (size_t o = 0; o < out; o++) Y[b * out + o] = bias ? bias[o] : 0.0f;
+      for (size_t o = 0; o < out; o++) Y[b * out + o] = bias ? sg_canon_nan(bias[o]) : 0.0f;
     return;
   }
   sg_table_active()->dense_forward(batch, in, out, X, W, bias, Y);

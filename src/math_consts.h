@@ -39,7 +39,8 @@
  * n = round(t/ln2) stays in [-29, 0]: 2^n is a normal number. */
 #define SG_TANH_TMIN -20.0f
 
-/* The quiet NaN a kernel returns when it makes one up (see sg_mend_nan2). */
+/* The quiet NaN a kernel returns when it makes one up (see sg_mend_nan2) or
+ * when every NaN it returns is this one (sg_canon_nan). */
 #define SG_DEFAULT_NAN 0x7fc00000
 
 #endif

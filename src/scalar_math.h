@@ -44,6 +44,12 @@ static inline float sg_mend_nan2(float out, float a, float b) {
   return src + src;
 }
 
+/* Any NaN as the positive quiet NaN, for kernels whose NaN results have no
+ * one input to come from (a dot product may meet NaNs of several payloads and
+ * make its own from inf*0 or inf - inf, and which one hardware keeps depends
+ * on the ISA and the operand order of each instruction form). */
+static inline float sg_canon_nan(float x) { return isnan(x) ? sg_from_bits(SG_DEFAULT_NAN) : x; }
+
 /* e^t = (hi + lo) * 2^n for t in [SG_SIGMOID_TMIN, 0] (any t with |n| < 2^22
  * and n in sg_ldexp2's range). hi + lo is e^r exactly as a sum (Fast2Sum of
  * 1 + (r + r^2 g(r))): keeping lo means the caller's next rounding is the first

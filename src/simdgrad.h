@@ -136,21 +136,29 @@ float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float 
 /* ---- dense layer and outer products --------------------------------------
  * W is in x out, X batch x in, Y and dY batch x out, row-major, contiguous.
  * Each output element is one FMA chain over its reduction index in increasing
- * order (src/dense.c states the rules), so every ISA returns the same bits.
+ * order (src/dense.c states the rules), so every ISA returns the same bits;
+ * a NaN output is 0x7fc00000 on every ISA, whichever inputs made it.
  * Outputs must not overlap inputs. An output with a non-empty shape is always
  * written whole: an empty reduction (in == 0, batch == 0, out == 0) gives the
  * bias, or +0. */
 void sg_dense_forward(size_t batch, size_t in, size_t out, const float *X, const float *W,
                       const float *bias, float *Y);
-      /* Y = X W + bias (bias may be NULL: no bias); the chain starts at bias[o] */
+      /* Y = X W + bias (bias may be NULL: no bias); the chain starts at bias[o].
+         Y must not overlap X, W or bias. batch*in, in*out or batch*out past
+         the array limit: EINVAL, nothing written */
 void sg_dense_backward(size_t batch, size_t in, size_t out, const float *X, const float *W,
                        const float *dY, float *dW, float *db, float *dX);
       /* dW = X^T dY (in x out, overwritten), db = column sums of dY (out),
-         dX = dY W^T (batch x in); each output may be NULL to skip it */
+         dX = dY W^T (batch x in); each output may be NULL to skip it (X may
+         then be NULL without dW, W without dX). No output may overlap an
+         input or another output. Sizes as for sg_dense_forward */
 void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
               size_t lda);
       /* A += alpha x y^T (BLAS sger): A[i][j] = fma(alpha * x[i], y[j], A[i][j]),
-         A m x n with leading dimension lda >= n; alpha == 0 touches nothing */
+         A m x n with leading dimension lda >= n; alpha == 0 touches nothing.
+         A must not overlap x or y. lda < n (even with m, n or alpha making
+         the call a no-op), or rows reaching past the array limit: EINVAL,
+         nothing written */
 
 /* ---- a multilayer perceptron built from the kernels above --------------
  * Layer l (0 <= l < depth) maps widths[l] inputs to widths[l+1] outputs:

@@ -13,8 +13,13 @@
  *    are within the same bound of the exact value, so within twice it of each other;
  *  - a digest of the MLP-shape outputs against verify/golden.h, so the aarch64
  *    build under qemu proves NEON returns the x86 bits;
+ *  - NaN outputs: 0x7fc00000 on every ISA, whether the NaNs come from
+ *    NaN inputs (payloads and signs of their own in each operand, one
+ *    operand or all at once) or are made by inf*0 or inf - inf, on shapes
+ *    that take every path (GEMV, GEMM tails, several K blocks, outer's
+ *    cache-resident and streaming loops);
  *  - empty shapes, alpha == 0, and arrays flush against inaccessible pages.
- * Run time: about 5 s natively, 45 s under qemu-aarch64. */
+ * Run time: about 6 s natively, 65 s under qemu-aarch64. */
 #include <float.h>
 #include <unistd.h>
 
@@ -31,6 +36,7 @@ void openblas_set_num_threads(int);
 #define U 0x1p-24
 #define MAXD 33
 #define CANARY 0x7fc0beef
+#define CANON_NAN 0x7fc00000u /* the header's NaN rule */
 #define GUARD 16
 
 static double gamma_k(size_t k) { return k * U / (1 - k * U); }
@@ -81,8 +87,9 @@ static size_t bits_differ(const float *a, const float *ref, size_t n, const char
   size_t bad = 0;
   for (size_t i = 0; i < n; i++)
     if (f2u(a[i]) != f2u(ref[i]) && bad++ == 0)
-      fprintf(stderr, "%s %s (batch %zu, in %zu, out %zu) [%zu] = %a, scalar %a\n", sg_isa_name(isa),
-              what, batch, in, out, i, a[i], ref[i]);
+      fprintf(stderr, "%s %s (batch %zu, in %zu, out %zu) [%zu] = %a (%08x), scalar %a (%08x)\n",
+              sg_isa_name(isa), what, batch, in, out, i, a[i], (unsigned)f2u(a[i]), ref[i],
+              (unsigned)f2u(ref[i]));
   return bad;
 }
 
@@ -381,6 +388,141 @@ static void test_empty(const sg_isa *isas, int nisa) {
   }
 }
 
+/* ---- NaN outputs ---------------------------------------------------------- */
+
+/* In each mode, sparse specials among uniform values: NaNs in one operand
+ * (X, W, bias, dY; for the outer product x, y, A, alpha), NaNs of every
+ * operand at once (so chains meet NaNs of different payloads), or no NaN but
+ * infinities and zeros among positive values (only inf*0 can make a NaN), or
+ * infinities of both signs (inf - inf). */
+enum { NM_OP0, NM_OP1, NM_OP2, NM_OP3, NM_ALL, NM_INF_ZERO, NM_INF_INF, NAN_MODES };
+static const char *const nan_mode_name[NAN_MODES] = {
+    "NaNs in X / x", "NaNs in W / y", "NaNs in bias / A", "NaNs in dY / alpha",
+    "NaNs in every operand", "inf*0", "inf - inf"};
+/* Operand k's NaNs: one quiet and one signalling, opposite signs, payloads
+ * no other operand has. */
+static const uint32_t nan_bits[4][2] = {{0x7fc0a001, 0xff80a002}, {0xffc0b001, 0x7f80b002},
+                                        {0x7fc0c001, 0xff80c002}, {0xffc0d001, 0x7f80d002}};
+
+static void nan_fill(uint64_t *seed, float *p, size_t n, int k, int mode) {
+  int inf = mode == NM_INF_ZERO || mode == NM_INF_INF;
+  for (size_t i = 0; i < n; i++) p[i] = rng_uniform(seed, mode == NM_INF_ZERO ? 0x1p-10f : -1.0f, 1.0f);
+  size_t count = inf ? 1 + n / 16 : 1 + n / 512;
+  for (size_t c = 0; c < count; c++) {
+    size_t i = (size_t)(rng_next(seed) % n);
+    int r = (int)(rng_next(seed) & 1);
+    if (mode == NM_INF_ZERO) p[i] = r ? INFINITY : 0.0f;
+    else if (mode == NM_INF_INF) p[i] = r ? INFINITY : -INFINITY;
+    else if (mode == NM_ALL || mode == k) p[i] = u2f(nan_bits[k][r]);
+  }
+}
+
+/* Counts the NaNs of v and checks each is the canonical one. */
+static size_t canonical_nans(const float *v, size_t n, const char *what, int mode) {
+  size_t nans = 0, bad = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isnan(v[i])) {
+      nans++;
+      if (f2u(v[i]) != CANON_NAN && bad++ == 0)
+        fprintf(stderr, "scalar %s [%zu] = %08x (%s)\n", what, i, (unsigned)f2u(v[i]), nan_mode_name[mode]);
+    }
+  CHECK(bad == 0, "scalar %s: %zu NaNs other than %08x (%s)", what, bad, CANON_NAN, nan_mode_name[mode]);
+  return nans;
+}
+
+/* One dense shape in one mode: the scalar NaNs canonical, every ISA the
+ * scalar bits. Returns the number of NaN outputs. */
+static size_t nan_dense(const sg_isa *isas, int nisa, size_t batch, size_t in, size_t out, int mode,
+                        uint64_t *seed) {
+  size_t n[4] = {batch * out, in * out, out, batch * in};
+  float *X = xmalloc(batch * in * 4), *W = xmalloc(in * out * 4), *bias = xmalloc(out * 4),
+        *dY = xmalloc(batch * out * 4), *ref[4], *got[4];
+  nan_fill(seed, X, batch * in, 0, mode), nan_fill(seed, W, in * out, 1, mode);
+  nan_fill(seed, bias, out, 2, mode), nan_fill(seed, dY, batch * out, 3, mode);
+  for (int k = 0; k < 4; k++) ref[k] = xmalloc(n[k] * 4), got[k] = xmalloc(n[k] * 4);
+  sg_set_isa(SG_ISA_SCALAR);
+  sg_dense_forward(batch, in, out, X, W, bias, ref[0]);
+  sg_dense_backward(batch, in, out, X, W, dY, ref[1], ref[2], ref[3]);
+  static const char *const names[4] = {"Y", "dW", "db", "dX"};
+  size_t nans = 0;
+  for (int k = 0; k < 4; k++) nans += canonical_nans(ref[k], n[k], names[k], mode);
+  for (int j = 1; j < nisa; j++) {
+    sg_set_isa(isas[j]);
+    sg_dense_forward(batch, in, out, X, W, bias, got[0]);
+    sg_dense_backward(batch, in, out, X, W, dY, got[1], got[2], got[3]);
+    size_t bad = 0;
+    for (int k = 0; k < 4; k++) bad += bits_differ(got[k], ref[k], n[k], names[k], isas[j], batch, in, out);
+    CHECK(bad == 0, "%s: %zu outputs differ from scalar (batch %zu, in %zu, out %zu, %s)",
+          sg_isa_name(isas[j]), bad, batch, in, out, nan_mode_name[mode]);
+  }
+  for (int k = 0; k < 4; k++) free(ref[k]), free(got[k]);
+  free(X), free(W), free(bias), free(dY);
+  return nans;
+}
+
+/* The same for sg_outer (lda > n: the padding, NaN canaries, must stay as it is). */
+static size_t nan_outer(const sg_isa *isas, int nisa, size_t m, size_t n, size_t lda, int mode,
+                        uint64_t *seed) {
+  float *x = xmalloc(m * 4), *y = xmalloc(n * 4), *A0 = xmalloc(m * lda * 4), *ref = xmalloc(m * lda * 4),
+        *A = xmalloc(m * lda * 4), alpha;
+  nan_fill(seed, x, m, 0, mode), nan_fill(seed, y, n, 1, mode), nan_fill(seed, A0, m * lda, 2, mode);
+  nan_fill(seed, &alpha, 1, 3, mode);
+  if (mode != NM_OP3 && mode != NM_ALL) alpha = mode == NM_INF_ZERO ? 0.75f : -0.75f;
+  for (size_t i = 0; i < m * lda; i++)
+    if (i % lda >= n) A0[i] = u2f(CANARY);
+  memcpy(ref, A0, m * lda * 4);
+  sg_set_isa(SG_ISA_SCALAR);
+  sg_outer(m, n, alpha, x, y, ref, lda);
+  size_t nans = 0;
+  for (size_t i = 0; i < m; i++) nans += canonical_nans(ref + i * lda, n, "outer", mode);
+  for (int j = 1; j < nisa; j++) {
+    memcpy(A, A0, m * lda * 4);
+    sg_set_isa(isas[j]);
+    sg_outer(m, n, alpha, x, y, A, lda);
+    size_t bad = 0;
+    for (size_t i = 0; i < m * lda; i++)
+      if (f2u(A[i]) != f2u(ref[i]) && bad++ == 0)
+        fprintf(stderr, "%s outer %zux%zu lda %zu [%zu] = %08x, scalar %08x (%s)\n", sg_isa_name(isas[j]), m, n,
+                lda, i, (unsigned)f2u(A[i]), (unsigned)f2u(ref[i]), nan_mode_name[mode]);
+    CHECK(bad == 0, "%s outer %zux%zu lda %zu: %zu differ (%s)", sg_isa_name(isas[j]), m, n, lda, bad,
+          nan_mode_name[mode]);
+  }
+  free(x), free(y), free(A0), free(ref), free(A);
+  return nans;
+}
+
+static void test_nan(const sg_isa *isas, int nisa) {
+  /* batch 1: the GEMV paths (forward and dX), out 300 past a full GEMV
+   * block; the others the GEMM with partial tiles, and each product's
+   * reduction (in, batch, out) past one K block of 256; db past 4 vectors. */
+  static const size_t dense[][3] = {{1, 5, 3},   {1, 33, 37},  {1, 300, 300}, {2, 3, 5},   {7, 33, 37},
+                                    {13, 300, 133}, {300, 20, 70}, {40, 17, 300}, {3, 70, 300}};
+  /* the cache-resident loop (4 rows) with its tails, and the streaming one */
+  static const size_t outer[][3] = {{1, 1, 1}, {3, 5, 8}, {5, 37, 37}, {13, 133, 140}, {600, 300, 301}};
+  uint64_t seed = 7;
+  size_t dense_nans = 0, outer_nans = 0;
+  for (int mode = 0; mode < NAN_MODES; mode++) {
+    size_t dn = 0, on = 0;
+    for (size_t s = 0; s < sizeof dense / sizeof *dense; s++)
+      dn += nan_dense(isas, nisa, dense[s][0], dense[s][1], dense[s][2], mode, &seed);
+    for (size_t s = 0; s < sizeof outer / sizeof *outer; s++)
+      on += nan_outer(isas, nisa, outer[s][0], outer[s][1], outer[s][2], mode, &seed);
+    CHECK(dn > 0 && on > 0, "%s made no NaN (dense %zu, outer %zu)", nan_mode_name[mode], dn, on);
+    dense_nans += dn, outer_nans += on;
+  }
+  /* in == 0: Y is the bias, a NaN there canonical too (src/dispatch.c) */
+  float bias[2] = {u2f(nan_bits[2][0]), u2f(nan_bits[2][1])}, Y[4];
+  for (int j = 0; j < nisa; j++) {
+    sg_set_isa(isas[j]);
+    sg_dense_forward(2, 0, 2, NULL, NULL, bias, Y);
+    CHECK(f2u(Y[0]) == CANON_NAN && f2u(Y[1]) == CANON_NAN && f2u(Y[2]) == CANON_NAN &&
+              f2u(Y[3]) == CANON_NAN, "%s forward in == 0, NaN bias", sg_isa_name(isas[j]));
+  }
+  printf("NaNs: %d modes x (%zu dense shapes, %zu outer): %zu dense and %zu outer NaN outputs, all "
+         "%08x, every ISA = scalar bits\n", NAN_MODES, sizeof dense / sizeof *dense,
+         sizeof outer / sizeof *outer, dense_nans, outer_nans, CANON_NAN);
+}
+
 /* Every input and output flush against an inaccessible page, at both ends:
  * any read or write outside the arrays crashes the test. */
 static void test_fences(const sg_isa *isas, int nisa) {
@@ -424,6 +566,7 @@ int main(void) {
   printf("OpenBLAS comparison: off (not found by configure)\n");
 #endif
   test_empty(isas, nisa);
+  test_nan(isas, nisa);
   test_fences(isas, nisa);
   test_outer(isas, nisa);
   test_cube(isas, nisa);

@@ -17,6 +17,12 @@
  * output, whatever MR, NR and the vector width. Across K blocks the chain is
  * stored in C and reloaded, which changes nothing (the stored float is the
  * chain's value). So every ISA, and every tuning, returns the scalar bits.
+ * Every store of a result below goes through v_canon_nan (the outer product
+ * rewrites only the rows found to hold a NaN: see there): which NaN an FMA
+ * returns depends on the ISA and the instruction form, so the NaN is
+ * replaced by SG_DEFAULT_NAN as src/dense.c does. Partial chains stored
+ * between K blocks may be canonicalised too: a NaN stays NaN through the
+ * later FMAs, and the last store canonicalises again.
  *
  * An ISA's dense.c includes its layer, defines SG_DENSE_MR, SG_DENSE_NV,
  * SG_DENSE_KC, SG_DENSE_MC, SG_DENSE_NC (MC and NC multiples of MR and NR),
@@ -103,14 +109,14 @@ SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const f
 #pragma GCC unroll 32
     for (int r = 0; r < SG_DENSE_MR; r++)
 #pragma GCC unroll 8
-      for (int v = 0; v < NV; v++) v_store(c + r * ldc + v * SG_VL, acc[r][v]);
+      for (int v = 0; v < NV; v++) v_store(c + r * ldc + v * SG_VL, v_canon_nan(acc[r][v]));
   } else {
 #pragma GCC unroll 32
     for (int r = 0; r < SG_DENSE_MR; r++)
       if ((size_t)r < mr)
 #pragma GCC unroll 8
         for (int v = 0; v < NV; v++)
-          dn_store_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL, acc[r][v]);
+          dn_store_part(c + r * ldc + v * SG_VL, (ptrdiff_t)nr - v * SG_VL, v_canon_nan(acc[r][v]));
   }
 }
 
@@ -276,13 +282,20 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
 #define DN_GEMV_NV 8
 SG_INLINE void dn_gemv_block(const int NV, size_t k, size_t cnt, const float *x, const float *W, size_t ldw,
                              const float *init, float *y) {
+  /* Unrolled, so that the accumulators live in registers: as loops, GCC -O2
+   * kept them in a stack array, each FMA waiting on a store-to-load forward,
+   * and 784 -> 100 on AVX2 took 12-21 us depending on where the stack fell
+   * (the size of the environment moved it); unrolled, 4.6 us. */
   vf acc[DN_GEMV_NV];
+#pragma GCC unroll 8
   for (int v = 0; v < NV; v++) acc[v] = init ? dn_load_part(init + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL) : v_set(0.0f);
   for (size_t p = 0; p < k; p++, W += ldw) {
     vf xv = v_set(x[p]);
+#pragma GCC unroll 8
     for (int v = 0; v < NV; v++) acc[v] = v_fma(xv, dn_load_part(W + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL), acc[v]);
   }
-  for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, acc[v]);
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; v++) dn_store_part(y + v * SG_VL, (ptrdiff_t)cnt - v * SG_VL, v_canon_nan(acc[v]));
 }
 
 static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t ldw, const float *init, float *y) {
@@ -318,7 +331,7 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
     }
     for (int b = 0; b < DN_GEMVT_NB; b++) {
       size_t r0 = i0 + (size_t)b * SG_VL;
-      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), acc[b]);
+      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), v_canon_nan(acc[b]));
     }
   }
 }
@@ -335,14 +348,14 @@ static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
       s2 = v_add(s2, v_load(p + 2 * SG_VL));
       s3 = v_add(s3, v_load(p + 3 * SG_VL));
     }
-    v_store(db + o, s0), v_store(db + o + SG_VL, s1);
-    v_store(db + o + 2 * SG_VL, s2), v_store(db + o + 3 * SG_VL, s3);
+    v_store(db + o, v_canon_nan(s0)), v_store(db + o + SG_VL, v_canon_nan(s1));
+    v_store(db + o + 2 * SG_VL, v_canon_nan(s2)), v_store(db + o + 3 * SG_VL, v_canon_nan(s3));
   }
   for (; o < cols; o += SG_VL) {
     ptrdiff_t cnt = (ptrdiff_t)(cols - o);
     vf s = v_set(0.0f);
     for (size_t b = 0; b < rows; b++) s = v_add(s, dn_load_part(dY + b * cols + o, cnt));
-    dn_store_part(db + o, cnt, s);
+    dn_store_part(db + o, cnt, v_canon_nan(s));
   }
 }
 
@@ -351,9 +364,23 @@ static void dn_colsum(size_t rows, size_t cols, const float *dY, float *db) {
  * y. Larger A streams from memory row by row: one read and one write stream
  * (four interleaved rows measured slower there: 11 vs 18 GFLOP/s at
  * 4096 x 4096 on the README's machine, where their 16 KiB row stride also
- * makes loads alias the previous row's stores modulo 4 KiB). */
+ * makes loads alias the previous row's stores modulo 4 KiB).
+ * NaNs: with one FMA per element, a compare and a blend per stored vector
+ * are felt (1.16x the time at 784 x 100 on AVX2), so the results are summed
+ * instead, one add per vector (1.03x; an unordered compare per two vectors
+ * with its masks OR-ed measured no better), and the rows are rewritten
+ * through v_canon_nan only when the sum is NaN. The sum is NaN whenever a
+ * result is; it can also be NaN from inf - inf between results, which only
+ * rewrites rows that need nothing. */
 #define SG_OUTER_SMALL ((size_t)512 << 10)
+static void dn_canon_row(float *r, size_t n) {
+  size_t j = 0;
+  for (; j + SG_VL <= n; j += SG_VL) v_store(r + j, v_canon_nan(v_load(r + j)));
+  if (j < n) v_store_n(r + j, n - j, v_canon_nan(v_load_n(r + j, n - j)));
+}
+
 SG_INLINE void dn_outer_row(float *r, size_t n, vf a, const float *y) {
+  vf sum = v_set(0.0f);
   size_t j = 0;
   for (; j + 4 * SG_VL <= n; j += 4 * SG_VL) {
     vf c0 = v_fma(a, v_load(y + j), v_load(r + j));
@@ -362,9 +389,19 @@ SG_INLINE void dn_outer_row(float *r, size_t n, vf a, const float *y) {
     vf c3 = v_fma(a, v_load(y + j + 3 * SG_VL), v_load(r + j + 3 * SG_VL));
     v_store(r + j, c0), v_store(r + j + SG_VL, c1);
     v_store(r + j + 2 * SG_VL, c2), v_store(r + j + 3 * SG_VL, c3);
+    sum = v_add(sum, v_add(v_add(c0, c1), v_add(c2, c3)));
   }
-  for (; j + SG_VL <= n; j += SG_VL) v_store(r + j, v_fma(a, v_load(y + j), v_load(r + j)));
-  if (j < n) v_store_n(r + j, n - j, v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j)));
+  for (; j + SG_VL <= n; j += SG_VL) {
+    vf c = v_fma(a, v_load(y + j), v_load(r + j));
+    v_store(r + j, c);
+    sum = v_add(sum, c);
+  }
+  if (j < n) { /* the lanes past n hold fma(a, 0, 0): NaN only if the row is NaN or a is inf */
+    vf c = v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j));
+    v_store_n(r + j, n - j, c);
+    sum = v_add(sum, c);
+  }
+  if (v_any(v_isnan(sum))) dn_canon_row(r, n);
 }
 
 static void dn_outer(size_t m, size_t n, float alpha, const float *x, const float *y, float *A,
@@ -375,22 +412,25 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
       float *r0 = A + i * lda, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
       vf a0 = v_set(alpha * x[i]), a1 = v_set(alpha * x[i + 1]), a2 = v_set(alpha * x[i + 2]),
          a3 = v_set(alpha * x[i + 3]);
+      vf sum = v_set(0.0f);
       size_t j = 0;
       for (; j + SG_VL <= n; j += SG_VL) {
         vf yv = v_load(y + j);
-        v_store(r0 + j, v_fma(a0, yv, v_load(r0 + j)));
-        v_store(r1 + j, v_fma(a1, yv, v_load(r1 + j)));
-        v_store(r2 + j, v_fma(a2, yv, v_load(r2 + j)));
-        v_store(r3 + j, v_fma(a3, yv, v_load(r3 + j)));
+        vf c0 = v_fma(a0, yv, v_load(r0 + j)), c1 = v_fma(a1, yv, v_load(r1 + j));
+        vf c2 = v_fma(a2, yv, v_load(r2 + j)), c3 = v_fma(a3, yv, v_load(r3 + j));
+        v_store(r0 + j, c0), v_store(r1 + j, c1), v_store(r2 + j, c2), v_store(r3 + j, c3);
+        sum = v_add(sum, v_add(v_add(c0, c1), v_add(c2, c3)));
       }
       if (j < n) {
         size_t t = n - j;
         vf yv = v_load_n(y + j, t);
-        v_store_n(r0 + j, t, v_fma(a0, yv, v_load_n(r0 + j, t)));
-        v_store_n(r1 + j, t, v_fma(a1, yv, v_load_n(r1 + j, t)));
-        v_store_n(r2 + j, t, v_fma(a2, yv, v_load_n(r2 + j, t)));
-        v_store_n(r3 + j, t, v_fma(a3, yv, v_load_n(r3 + j, t)));
+        vf c0 = v_fma(a0, yv, v_load_n(r0 + j, t)), c1 = v_fma(a1, yv, v_load_n(r1 + j, t));
+        vf c2 = v_fma(a2, yv, v_load_n(r2 + j, t)), c3 = v_fma(a3, yv, v_load_n(r3 + j, t));
+        v_store_n(r0 + j, t, c0), v_store_n(r1 + j, t, c1), v_store_n(r2 + j, t, c2), v_store_n(r3 + j, t, c3);
+        sum = v_add(sum, v_add(v_add(c0, c1), v_add(c2, c3)));
       }
+      if (v_any(v_isnan(sum)))
+        for (int q = 0; q < 4; q++) dn_canon_row(r0 + (size_t)q * lda, n);
     }
   for (; i < m; i++) dn_outer_row(A + i * lda, n, v_set(alpha * x[i]), y);
 }

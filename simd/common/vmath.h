@@ -30,6 +30,9 @@ SG_INLINE vf v_mend_nan2(vf out, vf a, vf b) {
   return v_select(v_isnan(out), v_add(src, src), out);
 }
 
+/* NaN lanes as SG_DEFAULT_NAN, the rest untouched: see sg_canon_nan. */
+SG_INLINE vf v_canon_nan(vf a) { return v_select(v_isnan(a), v_as_float(v_iset(SG_DEFAULT_NAN)), a); }
+
 /* n = round(t / ln2) and t - n*SG_LN2_HI: see sg_exp_reduce. */
 SG_INLINE vf v_exp_reduce(vf t, vi *n, vf *nf) {
   vf magic = v_set(SG_ROUND_MAGIC);

@@ -172,12 +172,10 @@ static _Noreturn void fail(const char *what, size_t at, const float *ref, const 
   abort();
 }
 
-/* got must have ref's bits; with any_nan a NaN matches any NaN (the dense
- * kernels leave NaN payloads free: src/dense.c). */
-static void same_bits(const char *what, const float *ref, const float *got, size_t n, int any_nan) {
+/* got must have ref's bits, NaN payloads and signs included. */
+static void same_bits(const char *what, const float *ref, const float *got, size_t n) {
   for (size_t i = 0; i < n; i++)
-    if (f2u(ref[i]) != f2u(got[i]) && !(any_nan && isnan(ref[i]) && isnan(got[i])))
-      fail(what, i, ref, got, n);
+    if (f2u(ref[i]) != f2u(got[i])) fail(what, i, ref, got, n);
 }
 
 static void release(float *p, unsigned off) {

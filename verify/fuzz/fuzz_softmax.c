@@ -65,7 +65,7 @@ static struct run run(const struct fuzz_input *c, sg_isa isa) {
     break;
   }
   for (int k = 0; k < 2; k++)
-    if (r.buf[k] != r.out && r.buf[k] != r.out2) same_bits("an input changed", c->in[k], r.buf[k], c->len, 0);
+    if (r.buf[k] != r.out && r.buf[k] != r.out2) same_bits("an input changed", c->in[k], r.buf[k], c->len);
   return r;
 }
 
@@ -122,9 +122,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct run ref = run(&c, SG_ISA_SCALAR);
   FOR_EACH_SIMD_ISA(isa) {
     struct run got = run(&c, isa);
-    if (ref.out) same_bits(names[2], ref.out, got.out, c.len, 0);
-    if (ref.out2) same_bits(names[3], ref.out2, got.out2, c.len, 0);
-    if (c.entry == SOFTMAX_XENT) same_bits("loss", &ref.loss, &got.loss, 1, 0);
+    if (ref.out) same_bits(names[2], ref.out, got.out, c.len);
+    if (ref.out2) same_bits(names[3], ref.out2, got.out2, c.len);
+    if (c.entry == SOFTMAX_XENT) same_bits("loss", &ref.loss, &got.loss, 1);
     release_run(&c, &got);
   }
   release_run(&c, &ref);

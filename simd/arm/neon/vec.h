@@ -55,6 +55,7 @@ static inline vm v_lt(vf a, vf b) { return vcltq_f32(a, b); }
 static inline vm v_le(vf a, vf b) { return vcleq_f32(a, b); }
 static inline vm v_isnan(vf a) { return vmvnq_u32(vceqq_f32(a, a)); }
 static inline vf v_select(vm m, vf a, vf b) { return vbslq_f32(m, a, b); } /* m ? a : b */
+static inline int v_any(vm m) { return vmaxvq_u32(m) != 0; } /* some lane set */
 static inline vf v_mul_unless(vm m, vf a, vf b) { /* m ? 0 : a*b */
   return vreinterpretq_f32_u32(vbicq_u32(vreinterpretq_u32_f32(vmulq_f32(a, b)), m));
 }

@@ -52,6 +52,7 @@ static inline vm v_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 static inline vm v_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }
 static inline vm v_isnan(vf a) { return _mm256_cmp_ps(a, a, _CMP_UNORD_Q); }
 static inline vf v_select(vm m, vf a, vf b) { return _mm256_blendv_ps(b, a, m); } /* m ? a : b */
+static inline int v_any(vm m) { return _mm256_movemask_ps(m) != 0; } /* some lane set */
 static inline vf v_mul_unless(vm m, vf a, vf b) { return _mm256_andnot_ps(m, _mm256_mul_ps(a, b)); } /* m ? 0 : a*b */
 
 static inline vi v_as_int(vf a) { return _mm256_castps_si256(a); }

@@ -75,6 +75,7 @@ SG_PAIR1(vm, vf, v_isnan, _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q))
 static inline vf v_select(vm m, vf a, vf b) { /* m ? a : b */
   return (vf){_mm512_mask_blend_ps(m.lo, b.lo, a.lo), _mm512_mask_blend_ps(m.hi, b.hi, a.hi)};
 }
+static inline int v_any(vm m) { return (m.lo | m.hi) != 0; } /* some lane set */
 static inline vf v_mul_unless(vm m, vf a, vf b) { /* m ? 0 : a*b */
   return (vf){_mm512_maskz_mul_ps(_knot_mask16(m.lo), a.lo, b.lo), _mm512_maskz_mul_ps(_knot_mask16(m.hi), a.hi, b.hi)};
 }

@@ -47,6 +47,7 @@ static inline vm v_lt(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ);
 static inline vm v_le(vf a, vf b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
 static inline vm v_isnan(vf a) { return _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q); }
 static inline vf v_select(vm m, vf a, vf b) { return _mm512_mask_blend_ps(m, b, a); } /* m ? a : b */
+static inline int v_any(vm m) { return m != 0; } /* some lane set */
 static inline vf v_mul_unless(vm m, vf a, vf b) { return _mm512_maskz_mul_ps(_knot_mask16(m), a, b); } /* m ? 0 : a*b */
 
 static inline vi v_as_int(vf a) { return _mm512_castps_si512(a); }

@@ -31,8 +31,9 @@ SG_INLINE vf v_sigmoid(vf x) {
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {
-  vf t = v_fnma(y, y, y);
-  t = v_select(v_isnan(t), v_neg_abs(y), t); /* y = +-inf: -inf */
+  vf t = v_fnma(y, y, y), dx = v_mul(dy, t);
+  if (!v_any(v_isnan(dx))) return dx; /* no NaN, no infinite y: done */
+  t = v_select(v_isnan(t), v_neg_abs(y), t); /* y = +-inf: -inf, not inf - inf */
   return v_mend_nan2(v_mul(dy, t), y, dy);
 }
 

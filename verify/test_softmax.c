@@ -215,6 +215,9 @@ static void random_sets(void) {
       /* 27 rows: the kernels take short rows 8 at a time, so 3 are left over;
        * more at the row lengths whose max error README states */
       size_t rows = cols == 10 ? 2001 : cols <= 67 ? 27 : cols == 100 ? 256 : cols == 1000 ? 64 : 4;
+      /* emulated: one block of 8 short rows and one left over; two long rows,
+       * one fused with the next */
+      if (test_emulated()) rows = cols == 10 ? 251 : cols <= 67 ? 9 : 2;
       size_t n = rows * cols, off = cols % 7; /* misaligned starts */
       float *buf = xmalloc((n + off) * sizeof *buf), *x = buf + off, *dy = xmalloc(n * sizeof *dy);
       uint32_t *lab = xmalloc(rows * sizeof *lab);
@@ -395,7 +398,7 @@ int main(void) {
               st[j].max_ulp[f][c], b);
       }
       CHECK(st[j].mismatches[f] == 0, "%s %s differs from scalar", fn_name[f], sg_isa_name(isas[j]));
-      CHECK(st[j].digest[f] == golden[f], "%s %s digest %016llx, golden %016llx", fn_name[f], sg_isa_name(isas[j]),
+      CHECK(test_emulated() || st[j].digest[f] == golden[f], "%s %s digest %016llx, golden %016llx", fn_name[f], sg_isa_name(isas[j]),
             (unsigned long long)st[j].digest[f], (unsigned long long)golden[f]);
     }
   }

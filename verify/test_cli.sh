@@ -51,7 +51,7 @@ expect "$out" 'ISA scalar' "--isa takes precedence over a bad SIMDGRAD_ISA"
 SIMDGRAD_ISA=bogus run 0 --version
 SIMDGRAD_ISA= run 0 info
 expect "$out" "^active: *$($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported:.* //p')\$" "empty SIMDGRAD_ISA is unset"
-[ -s "$err" ] && { echo "FAIL: empty SIMDGRAD_ISA warned:"; cat "$err"; fail=1; }
+grep -q SIMDGRAD_ISA "$err" && { echo "FAIL: empty SIMDGRAD_ISA warned:"; cat "$err"; fail=1; }
 # An ISA of the other architecture is never supported.
 case "$($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p')" in
   *neon*) other=avx2 ;;

@@ -97,11 +97,16 @@ else
     $TEST_RUNNER "$SIMDGRAD" train --help >/dev/full 2>"$err"
     [ $? -eq 1 ] || { echo "FAIL: train --help >/dev/full did not exit 1"; fail=1; }
   fi
-  # (The limit applies to regular files, so stderr and the status go to a pipe.)
-  ( ulimit -f 0 && $TEST_RUNNER "$SIMDGRAD" train --quiet --data "$good" --epochs 1 --batch 8 \
-      --out "$tmp/limited" 2>&1 >/dev/null; echo "exit status $?" ) | cat >"$err"
-  expect "$err" "^exit status 1$" "train under ulimit -f 0 exits 1"
-  expect "$err" "cannot write $tmp/limited/train-784-100-10-sigmoid.*: File too large" "train under ulimit -f 0"
+  # (The limit applies to regular files, so stderr and the status go to a pipe.
+  # ThreadSanitizer's runtime cannot start under the limit at all.)
+  if (ulimit -f 0 && $TEST_RUNNER "$SIMDGRAD" --version >/dev/null 2>&1); then
+    ( ulimit -f 0 && $TEST_RUNNER "$SIMDGRAD" train --quiet --data "$good" --epochs 1 --batch 8 \
+        --out "$tmp/limited" 2>&1 >/dev/null; echo "exit status $?" ) | cat >"$err"
+    expect "$err" "^exit status 1$" "train under ulimit -f 0 exits 1"
+    expect "$err" "cannot write $tmp/limited/train-784-100-10-sigmoid.*: File too large" "train under ulimit -f 0"
+  else
+    echo "simdgrad does not start under ulimit -f 0 here (a sanitizer's runtime): that case skipped"
+  fi
 
   # A run whose loss becomes NaN or inf stops with a message and exit 1
   # instead of reporting NaN losses and an accuracy computed from them.

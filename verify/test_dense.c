@@ -291,6 +291,27 @@ static void test_mlp(const sg_isa *isas, int nisa) {
   }
 }
 
+/* Every ISA's sg_outer on a copy of A0 must give ref, the scalar result,
+ * padding between the rows included; what names the case in messages. */
+static void outer_matches_scalar(const sg_isa *isas, int nisa, size_t m, size_t n, size_t lda, float alpha,
+                                 const float *x, const float *y, const float *A0, const float *ref,
+                                 const char *what) {
+  float *A = xmalloc(m * lda * 4);
+  for (int j = 1; j < nisa; j++) {
+    memcpy(A, A0, m * lda * 4);
+    sg_set_isa(isas[j]);
+    sg_outer(m, n, alpha, x, y, A, lda);
+    size_t bad = 0;
+    for (size_t i = 0; i < m * lda; i++)
+      if (f2u(A[i]) != f2u(ref[i]) && bad++ == 0)
+        fprintf(stderr, "%s outer %zux%zu lda %zu [%zu] = %a (%08x), scalar %a (%08x); %s\n",
+                sg_isa_name(isas[j]), m, n, lda, i, A[i], (unsigned)f2u(A[i]), ref[i], (unsigned)f2u(ref[i]),
+                what);
+    CHECK(bad == 0, "%s outer %zux%zu lda %zu: %zu differ (%s)", sg_isa_name(isas[j]), m, n, lda, bad, what);
+  }
+  free(A);
+}
+
 /* sg_outer: every m, n in 1..33 with lda = n, n + 3, n + 17, several alpha;
  * the padding between rows must stay untouched. */
 static void ger_case(const sg_isa *isas, int nisa, size_t m, size_t n, size_t lda, float alpha,
@@ -328,20 +349,8 @@ static void ger_case(const sg_isa *isas, int nisa, size_t m, size_t n, size_t ld
 #else
   (void)blas;
 #endif
-  float *A = xmalloc(m * lda * 4);
-  for (int j = 1; j < nisa; j++) {
-    memcpy(A, A0, m * lda * 4);
-    sg_set_isa(isas[j]);
-    sg_outer(m, n, alpha, x, y, A, lda);
-    size_t bad = 0;
-    for (size_t i = 0; i < m * lda; i++)
-      if (f2u(A[i]) != f2u(ref[i]) && bad++ == 0)
-        fprintf(stderr, "%s outer %zux%zu lda %zu [%zu] = %a, scalar %a\n", sg_isa_name(isas[j]), m,
-                n, lda, i, A[i], ref[i]);
-    CHECK(bad == 0, "%s outer %zux%zu lda %zu: %zu differ (padding included)", sg_isa_name(isas[j]),
-          m, n, lda, bad);
-  }
-  free(x), free(y), free(A0), free(ref), free(A);
+  outer_matches_scalar(isas, nisa, m, n, lda, alpha, x, y, A0, ref, "padding included");
+  free(x), free(y), free(A0), free(ref);
 }
 
 static void test_outer(const sg_isa *isas, int nisa) {
@@ -477,7 +486,7 @@ static size_t nan_dense(const sg_isa *isas, int nisa, size_t batch, size_t in, s
 static size_t nan_outer(const sg_isa *isas, int nisa, size_t m, size_t n, size_t lda, int mode,
                         uint64_t *seed) {
   float *x = xmalloc(m * 4), *y = xmalloc(n * 4), *A0 = xmalloc(m * lda * 4), *ref = xmalloc(m * lda * 4),
-        *A = xmalloc(m * lda * 4), alpha;
+        alpha;
   nan_fill(seed, x, m, 0, mode), nan_fill(seed, y, n, 1, mode), nan_fill(seed, A0, m * lda, 2, mode);
   nan_fill(seed, &alpha, 1, 3, mode);
   if (mode != NM_OP3 && mode != NM_ALL) alpha = mode == NM_INF_ZERO ? 0.75f : -0.75f;
@@ -488,19 +497,8 @@ static size_t nan_outer(const sg_isa *isas, int nisa, size_t m, size_t n, size_t
   sg_outer(m, n, alpha, x, y, ref, lda);
   size_t nans = 0;
   for (size_t i = 0; i < m; i++) nans += canonical_nans(ref + i * lda, n, "outer", mode);
-  for (int j = 1; j < nisa; j++) {
-    memcpy(A, A0, m * lda * 4);
-    sg_set_isa(isas[j]);
-    sg_outer(m, n, alpha, x, y, A, lda);
-    size_t bad = 0;
-    for (size_t i = 0; i < m * lda; i++)
-      if (f2u(A[i]) != f2u(ref[i]) && bad++ == 0)
-        fprintf(stderr, "%s outer %zux%zu lda %zu [%zu] = %08x, scalar %08x (%s)\n", sg_isa_name(isas[j]), m, n,
-                lda, i, (unsigned)f2u(A[i]), (unsigned)f2u(ref[i]), nan_mode_name[mode]);
-    CHECK(bad == 0, "%s outer %zux%zu lda %zu: %zu differ (%s)", sg_isa_name(isas[j]), m, n, lda, bad,
-          nan_mode_name[mode]);
-  }
-  free(x), free(y), free(A0), free(ref), free(A);
+  outer_matches_scalar(isas, nisa, m, n, lda, alpha, x, y, A0, ref, nan_mode_name[mode]);
+  free(x), free(y), free(A0), free(ref);
   return nans;
 }
 

@@ -214,7 +214,8 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
 }
 
 /* Dense layer: the kernels see only non-empty shapes; an empty reduction
- * writes its starting value, a NaN as any NaN output (src/dense.c). */
+ * writes its starting value (a NaN bias as 0x7fc00000, like every NaN
+ * output: src/dense.c). */
 static int dense_shape_ok(size_t batch, size_t in, size_t out) {
   return sg_shape_ok(batch, in) && sg_shape_ok(in, out) && sg_shape_ok(batch, out);
 }

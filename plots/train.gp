@@ -2,7 +2,7 @@
 # Called by `make plots` with plotsdir, outdir and two lists of files: grads
 # (train-<net>.tsv: net act init isa epoch layer mean_abs_dW norm_db) and
 # epochs (train-<net>-epochs.tsv: net act init isa epoch train_loss
-# test_accuracy seconds), one word per net, in the same order.
+# test_accuracy seconds [stats_seconds]), one word per net, in the same order.
 set datafile separator "\t"
 set grid
 set key outside right top Left reverse

@@ -200,11 +200,11 @@ static void dn_pack_b(size_t kc, size_t nc, struct sg_strided B, size_t p0, size
     size_t w = (nr + SG_VL - 1) / SG_VL * SG_VL;
     const float *src = B.p + p0 * B.rs + (j0 + j) * B.cs;
     float *d = dst + j * kc;
-    if (B.cs == 1) { /* row-major: contiguous rows */
-      for (size_t k = 0; k < kc; k++, d += w) {
-        memcpy(d, src + k * B.rs, nr * sizeof *d);
-        for (size_t c = nr; c < w; c++) d[c] = 0.0f;
-      }
+    if (B.cs == 1) { /* row-major: contiguous rows, copied by whole vectors
+                      * (a memcpy call per row of at most NR floats cost more
+                      * than the copy: 784 -> 100 at batch 32 ran 3.5x slower) */
+      for (size_t k = 0; k < kc; k++, d += w)
+        for (size_t c = 0; c < w; c += SG_VL) v_store(d + c, dn_load_part(src + k * B.rs + c, (ptrdiff_t)(nr - c)));
     } else if (B.rs == 1) { /* column-major (W^T in dX): column c of the panel is
                              * contiguous in k, so SG_VL x SG_VL blocks are
                              * loaded as rows and transposed in registers

@@ -10,7 +10,8 @@
  * Blocking (the usual three-level scheme): N in NC columns, K in KC steps, M
  * in MC rows. A KC x NC block of B is packed into panels of NR = NV * SG_VL
  * columns (k-major, zero-padded), an MC x KC block of A into panels of MR rows
- * (k-major, zero-padded); the microkernel keeps an MR x NR tile of C in
+ * (k-major, zero-padded), or, for operands small enough to stay in cache,
+ * read in place (SG_DENSE_DIRECT); the microkernel keeps an MR x NR tile of C in
  * MR * NV vector accumulators, loads NV vectors of B and broadcasts MR
  * elements of A per k. Each accumulator lane is one output element and gets
  * exactly one FMA per k, in increasing k: one sequential FMA chain per
@@ -62,11 +63,19 @@ SG_INLINE void dn_store_part(float *p, ptrdiff_t cnt, vf a) {
 
 /* One MR x (NV * SG_VL) tile: c (rows < mr, columns < nr are real) gets
  * init (first K block: the row vector init, or 0 when init is NULL) or its own
- * value, then kc FMA steps. a: kc x MR packed, b: kc x (NV * SG_VL) packed. */
-SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const float *restrict b,
-                       float *c, size_t ldc, size_t mr, size_t nr, int first, const float *init) {
+ * value, then kc FMA steps. A is read in place or packed, through one stride:
+ * with AR1 (adjacent rows) element (r, k) is a[k * as + r] (a packed panel,
+ * as = MR), else a[r * as + k] (a row-major X or dY read in place); all MR
+ * rows must be readable. B row k is the NV vectors at b + k * ldb (a packed
+ * panel, or the rows of a row-major W or dY read in place); with MASKB only
+ * the nr columns of the row are read (a tail panel read in place: lanes past
+ * nr load 0 and are never stored). */
+SG_INLINE void dn_tile(const int NV, const int AR1, const int MASKB, size_t kc, const float *restrict a,
+                       size_t as, const float *restrict b, size_t ldb, float *c, size_t ldc, size_t mr,
+                       size_t nr, int first, const float *init) {
   vf acc[SG_DENSE_MR][SG_DENSE_NV];
   const size_t nrp = (size_t)NV * SG_VL;
+  const size_t btail = nr - (size_t)(NV - 1) * SG_VL; /* lanes of the last vector with MASKB */
   const int full = mr == SG_DENSE_MR && nr == nrp;
   if (first) {
     vf iv[SG_DENSE_NV];
@@ -94,15 +103,16 @@ SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const f
   for (size_t k = 0; k < kc; k++) {
     vf bv[SG_DENSE_NV];
 #pragma GCC unroll 8
-    for (int v = 0; v < NV; v++) bv[v] = v_load(b + v * SG_VL);
+    for (int v = 0; v < NV; v++)
+      bv[v] = MASKB && v == NV - 1 ? v_load_n(b + v * SG_VL, btail) : v_load(b + v * SG_VL);
 #pragma GCC unroll 32
     for (int r = 0; r < SG_DENSE_MR; r++) {
-      vf ar = v_set(a[r]);
+      vf ar = v_set(AR1 ? a[r] : a[(size_t)r * as]);
 #pragma GCC unroll 8
       for (int v = 0; v < NV; v++) acc[r][v] = v_fma(ar, bv[v], acc[r][v]);
     }
-    a += SG_DENSE_MR;
-    b += nrp;
+    a += AR1 ? as : 1;
+    b += ldb;
   }
 
   if (full) {
@@ -121,12 +131,21 @@ SG_INLINE void dn_tile(const int NV, size_t kc, const float *restrict a, const f
 }
 
 /* One compiled tile per vector count nv = 1..NV (the last column panel is as
- * narrow as it can be: N = 100 on AVX-512 is 3 panels of 32 and one of 16). */
-#define DN_TILE_NV(NVC)                                                                        \
-  static __attribute__((noinline)) void dn_tile_##NVC(size_t kc, const float *a, const float *b, \
-                                                      float *c, size_t ldc, size_t mr, size_t nr, \
-                                                      int first, const float *init) {            \
-    dn_tile(NVC, kc, a, b, c, ldc, mr, nr, first, init);                                         \
+ * narrow as it can be: N = 100 on AVX-512 is 3 panels of 32 and one of 16)
+ * and per way of reading A and B. */
+#define DN_TILE_NV(NVC)                                                                            \
+  static __attribute__((noinline)) void dn_tile_##NVC(int ar1, int maskb, size_t kc, const float *a, \
+                                                      size_t as, const float *b, size_t ldb,         \
+                                                      float *c, size_t ldc, size_t mr, size_t nr,    \
+                                                      int first, const float *init) {                \
+    if (ar1 && maskb)                                                                              \
+      dn_tile(NVC, 1, 1, kc, a, as, b, ldb, c, ldc, mr, nr, first, init);                          \
+    else if (ar1)                                                                                  \
+      dn_tile(NVC, 1, 0, kc, a, as, b, ldb, c, ldc, mr, nr, first, init);                          \
+    else if (maskb)                                                                                \
+      dn_tile(NVC, 0, 1, kc, a, as, b, ldb, c, ldc, mr, nr, first, init);                          \
+    else                                                                                           \
+      dn_tile(NVC, 0, 0, kc, a, as, b, ldb, c, ldc, mr, nr, first, init);                          \
   }
 DN_TILE_NV(1)
 #if SG_DENSE_NV >= 2
@@ -142,19 +161,20 @@ DN_TILE_NV(4)
 #error "SG_DENSE_NV > 4: add tiles"
 #endif
 
-static void dn_tile_nv(size_t nv, size_t kc, const float *a, const float *b, float *c, size_t ldc,
-                       size_t mr, size_t nr, int first, const float *init) {
+static void dn_tile_nv(size_t nv, int ar1, int maskb, size_t kc, const float *a, size_t as,
+                       const float *b, size_t ldb, float *c, size_t ldc, size_t mr, size_t nr,
+                       int first, const float *init) {
   switch (nv) {
 #if SG_DENSE_NV >= 4
-    case 4: dn_tile_4(kc, a, b, c, ldc, mr, nr, first, init); break;
+    case 4: dn_tile_4(ar1, maskb, kc, a, as, b, ldb, c, ldc, mr, nr, first, init); break;
 #endif
 #if SG_DENSE_NV >= 3
-    case 3: dn_tile_3(kc, a, b, c, ldc, mr, nr, first, init); break;
+    case 3: dn_tile_3(ar1, maskb, kc, a, as, b, ldb, c, ldc, mr, nr, first, init); break;
 #endif
 #if SG_DENSE_NV >= 2
-    case 2: dn_tile_2(kc, a, b, c, ldc, mr, nr, first, init); break;
+    case 2: dn_tile_2(ar1, maskb, kc, a, as, b, ldb, c, ldc, mr, nr, first, init); break;
 #endif
-    default: dn_tile_1(kc, a, b, c, ldc, mr, nr, first, init); break;
+    default: dn_tile_1(ar1, maskb, kc, a, as, b, ldb, c, ldc, mr, nr, first, init); break;
   }
 }
 
@@ -166,16 +186,12 @@ static void dn_pack_a(size_t mc, size_t kc, struct sg_strided A, size_t i0, size
     size_t mr = mc - q < SG_DENSE_MR ? mc - q : SG_DENSE_MR;
     const float *src = A.p + (i0 + q) * A.rs + p0 * A.cs;
     float *d = dst + q * kc;
-    if (A.rs == 1) { /* column-major: MR contiguous floats per k */
-      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR) {
-        const float *s = src + k * A.cs;
-        if (mr == SG_DENSE_MR) memcpy(d, s, SG_DENSE_MR * sizeof *d);
-        else {
-          size_t r = 0;
-          for (; r < mr; r++) d[r] = s[r];
-          for (; r < SG_DENSE_MR; r++) d[r] = 0.0f;
-        }
-      }
+    if (A.rs == 1) { /* column-major: MR contiguous floats per k, copied by
+                      * vectors (not a memcpy call per 48 bytes) */
+      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR)
+#pragma GCC unroll 4
+        for (int c = 0; c < SG_DENSE_MR; c += SG_VL)
+          dn_store_part(d + c, SG_DENSE_MR - c, dn_load_part(src + k * A.cs + c, (ptrdiff_t)mr - c));
     } else if (mr == SG_DENSE_MR) { /* row-major: transpose MR rows */
       for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR)
 #pragma GCC unroll 32
@@ -235,16 +251,36 @@ static void *dn_alloc(size_t floats) {
   return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+/* Operands up to this many bytes are read in place by the tiles instead of
+ * packed (A when its rows are contiguous, B when its rows are): for the
+ * layer's shapes (784 -> 100 at batch 32: W 306 KiB, X 98 KiB) the copies
+ * cost as much as the FMAs, and everything stays in L2. Larger ones are
+ * packed as usual: rows a power-of-two apart (1024^3) map to the same L1 sets
+ * and pages, which packing avoids. A tail panel of B read in place is read
+ * with masked loads; an edge panel of A (mr < MR) is still packed,
+ * zero-padded, so that no tile reads past the operand. X^T (dW) is packed
+ * too: its MR floats per k lie a whole row of X apart from the next k's. */
+#define SG_DENSE_DIRECT ((size_t)1 << 20)
+/* Packing buffers up to this many floats live on the stack: at the MLP's
+ * small shapes (100 -> 10) a malloc and free per call are felt. */
+#define SG_DENSE_STACK 4096
+
 /* C = init + A B over K (K, M, N > 0). Returns -1 (C untouched) when the
  * packing buffers cannot be allocated. */
 static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B,
                    const float *init, float *C, size_t ldc) {
+  const int a_direct = A.cs == 1 && M * K * sizeof(float) <= SG_DENSE_DIRECT;
+  const int b_direct = B.cs == 1 && K * N * sizeof(float) <= SG_DENSE_DIRECT;
   size_t kcmax = K < SG_DENSE_KC ? K : SG_DENSE_KC;
   size_t mcmax = M < SG_DENSE_MC ? (M + SG_DENSE_MR - 1) / SG_DENSE_MR * SG_DENSE_MR : SG_DENSE_MC;
   size_t ncmax = N < SG_DENSE_NC ? (N + SG_DENSE_NR - 1) / SG_DENSE_NR * SG_DENSE_NR : SG_DENSE_NC;
-  float *pa = dn_alloc(mcmax * kcmax), *pb = dn_alloc(ncmax * kcmax);
-  if (!pa || !pb) {
-    free(pa), free(pb);
+  size_t na = (a_direct ? (M % SG_DENSE_MR ? SG_DENSE_MR : 0) : mcmax) * kcmax;
+  size_t nb = b_direct ? 0 : ncmax * kcmax;
+  _Alignas(64) float stack_a[SG_DENSE_STACK];
+  float *pa = na <= SG_DENSE_STACK ? stack_a : dn_alloc(na), *pb = nb ? dn_alloc(nb) : NULL;
+  if (!pa || (nb && !pb)) {
+    if (pa != stack_a) free(pa);
+    free(pb);
     return -1;
   }
   for (size_t jc = 0; jc < N; jc += SG_DENSE_NC) {
@@ -252,24 +288,34 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
     for (size_t pc = 0; pc < K; pc += SG_DENSE_KC) {
       size_t kc = K - pc < SG_DENSE_KC ? K - pc : SG_DENSE_KC;
       int first = pc == 0;
-      dn_pack_b(kc, nc, B, pc, jc, pb);
+      if (!b_direct) dn_pack_b(kc, nc, B, pc, jc, pb);
       for (size_t ic = 0; ic < M; ic += SG_DENSE_MC) {
         size_t mc = M - ic < SG_DENSE_MC ? M - ic : SG_DENSE_MC;
-        dn_pack_a(mc, kc, A, ic, pc, pa);
+        size_t mfull = a_direct ? mc / SG_DENSE_MR * SG_DENSE_MR : 0; /* row panels read in place */
+        if (mfull < mc) dn_pack_a(mc - mfull, kc, A, ic + mfull, pc, pa);
         for (size_t jr = 0; jr < nc; jr += SG_DENSE_NR) {
           size_t nr = nc - jr < SG_DENSE_NR ? nc - jr : SG_DENSE_NR;
           size_t nv = (nr + SG_VL - 1) / SG_VL;
-          const float *bp = pb + jr * kc, *iv = init ? init + jc + jr : NULL;
+          const float *bp = b_direct ? B.p + pc * B.rs + jc + jr : pb + jr * kc;
+          size_t ldb = b_direct ? B.rs : nv * SG_VL;
+          int maskb = b_direct && nr % SG_VL;
+          const float *iv = init ? init + jc + jr : NULL;
           for (size_t ir = 0; ir < mc; ir += SG_DENSE_MR) {
             size_t mr = mc - ir < SG_DENSE_MR ? mc - ir : SG_DENSE_MR;
             float *c = C + (ic + ir) * ldc + jc + jr;
-            dn_tile_nv(nv, kc, pa + ir * kc, bp, c, ldc, mr, nr, first, iv);
+            if (ir < mfull)
+              dn_tile_nv(nv, 0, maskb, kc, A.p + (ic + ir) * A.rs + pc, A.rs, bp, ldb, c, ldc, mr, nr,
+                         first, iv);
+            else
+              dn_tile_nv(nv, 1, maskb, kc, pa + (ir - mfull) * kc, SG_DENSE_MR, bp, ldb, c, ldc, mr, nr,
+                         first, iv);
           }
         }
       }
     }
   }
-  free(pa), free(pb);
+  if (pa != stack_a) free(pa);
+  free(pb);
   return 0;
 }
 

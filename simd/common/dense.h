@@ -425,25 +425,28 @@ static void dn_canon_row(float *r, size_t n) {
   if (j < n) v_store_n(r + j, n - j, v_canon_nan(v_load_n(r + j, n - j)));
 }
 
-SG_INLINE void dn_outer_row(float *r, size_t n, vf a, const float *y) {
+/* One row: r[j] = fma(a, y[j], r[j]), or with FRESH fma(a, y[j], +0) (r
+ * not read: the batch-1 dW, whose chains are one step from +0). */
+SG_INLINE void dn_outer_row(const int FRESH, float *r, size_t n, vf a, const float *y) {
+  const vf z = v_set(0.0f);
   vf sum = v_set(0.0f);
   size_t j = 0;
   for (; j + 4 * SG_VL <= n; j += 4 * SG_VL) {
-    vf c0 = v_fma(a, v_load(y + j), v_load(r + j));
-    vf c1 = v_fma(a, v_load(y + j + SG_VL), v_load(r + j + SG_VL));
-    vf c2 = v_fma(a, v_load(y + j + 2 * SG_VL), v_load(r + j + 2 * SG_VL));
-    vf c3 = v_fma(a, v_load(y + j + 3 * SG_VL), v_load(r + j + 3 * SG_VL));
+    vf c0 = v_fma(a, v_load(y + j), (FRESH ? z : v_load(r + j)));
+    vf c1 = v_fma(a, v_load(y + j + SG_VL), (FRESH ? z : v_load(r + j + SG_VL)));
+    vf c2 = v_fma(a, v_load(y + j + 2 * SG_VL), (FRESH ? z : v_load(r + j + 2 * SG_VL)));
+    vf c3 = v_fma(a, v_load(y + j + 3 * SG_VL), (FRESH ? z : v_load(r + j + 3 * SG_VL)));
     v_store(r + j, c0), v_store(r + j + SG_VL, c1);
     v_store(r + j + 2 * SG_VL, c2), v_store(r + j + 3 * SG_VL, c3);
     sum = v_add(sum, v_add(v_add(c0, c1), v_add(c2, c3)));
   }
   for (; j + SG_VL <= n; j += SG_VL) {
-    vf c = v_fma(a, v_load(y + j), v_load(r + j));
+    vf c = v_fma(a, v_load(y + j), (FRESH ? z : v_load(r + j)));
     v_store(r + j, c);
     sum = v_add(sum, c);
   }
   if (j < n) { /* the lanes past n hold fma(a, 0, 0): NaN only if the row is NaN or a is inf */
-    vf c = v_fma(a, v_load_n(y + j, n - j), v_load_n(r + j, n - j));
+    vf c = v_fma(a, v_load_n(y + j, n - j), (FRESH ? z : v_load_n(r + j, n - j)));
     v_store_n(r + j, n - j, c);
     sum = v_add(sum, c);
   }
@@ -478,7 +481,7 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
       if (v_any(v_isnan(sum)))
         for (int q = 0; q < 4; q++) dn_canon_row(r0 + (size_t)q * lda, n);
     }
-  for (; i < m; i++) dn_outer_row(A + i * lda, n, v_set(alpha * x[i]), y);
+  for (; i < m; i++) dn_outer_row(0, A + i * lda, n, v_set(alpha * x[i]), y);
 }
 
 /* The entries (batch, in, out > 0; m, n > 0, alpha != 0: src/dispatch.c).
@@ -497,7 +500,9 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
                                float *dX) {                                                   \
     if (dW) {                                                                                 \
       struct sg_strided A = {X, 1, in}, B = {dY, out, 1};                                     \
-      if (dn_gemm(in, out, batch, A, B, NULL, dW, out))                                       \
+      if (batch == 1)                                                                         \
+        for (size_t i = 0; i < in; i++) dn_outer_row(1, dW + i * out, out, v_set(X[i]), dY);  \
+      else if (dn_gemm(in, out, batch, A, B, NULL, dW, out))                                  \
         sg_dense_backward_scalar(batch, in, out, X, W, dY, dW, NULL, NULL);                   \
     }                                                                                         \
     if (db) dn_colsum(batch, out, dY, db);                                                    \

@@ -178,6 +178,17 @@ static void dn_tile_nv(size_t nv, int ar1, int maskb, size_t kc, const float *a,
   }
 }
 
+/* The SG_VL x SG_VL block at W (rows ldw apart; rows < nrow and columns <
+ * ncol real, the rest 0) transposed into t: t[c] holds column c. */
+SG_INLINE void dn_load_block_t(vf t[SG_VL], const float *W, size_t ldw, int nrow, ptrdiff_t ncol) {
+  if (nrow == SG_VL && ncol >= SG_VL) {
+    v_load_t(t, W, ldw);
+    return;
+  }
+  for (int r = 0; r < SG_VL; r++) t[r] = r < nrow ? dn_load_part(W + (size_t)r * ldw, ncol) : v_set(0.0f);
+  v_transpose(t);
+}
+
 /* Pack rows [i0, i0 + mc) x columns [p0, p0 + kc) of A into panels of MR rows:
  * panel q holds dst[q * kc * MR + k * MR + r] = A(i0 + q * MR + r, p0 + k),
  * rows past mc zero. Pure data movement: no rounding. */
@@ -228,9 +239,8 @@ static void dn_pack_b(size_t kc, size_t nc, struct sg_strided B, size_t p0, size
       for (size_t c = 0; c < w; c += SG_VL)
         for (size_t k = 0; k < kc; k += SG_VL) {
           vf blk[SG_VL];
-          for (int r = 0; r < SG_VL; r++)
-            blk[r] = c + (size_t)r < nr ? dn_load_part(src + (c + (size_t)r) * B.cs + k, (ptrdiff_t)(kc - k)) : v_set(0.0f);
-          v_transpose(blk);
+          size_t rows = nr - c < SG_VL ? nr - c : SG_VL;
+          dn_load_block_t(blk, src + c * B.cs + k, B.cs, (int)rows, (ptrdiff_t)(kc - k));
           for (size_t q = 0; q < SG_VL && k + q < kc; q++) v_store(d + (k + q) * w + c, blk[q]);
         }
     } else { /* any other strides */
@@ -353,32 +363,33 @@ static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t l
 
 /* dx = dy W^T for a single row dy (n) and W (k x n, rows ldw apart): dx[i] is
  * one FMA chain over o from +0, as the tiles. Lanes are outputs i, whose W
- * entries lie a row apart, so W is read in SG_VL x SG_VL blocks (contiguous
- * rows) and transposed in registers (the layer's v_transpose) instead of
- * packed: the batch-1 dX, where the GEMM path ran at 0.6x OpenBLAS.
- * DN_GEMVT_NB blocks of outputs at a time keep that many chains going. */
-#define DN_GEMVT_NB 4
+ * entries lie a row apart, so W is read in SG_VL x SG_VL blocks and
+ * transposed as they are loaded (v_load_t): the batch-1 dX, where the GEMM
+ * path ran at 0.6x OpenBLAS. The transposes bound it: on AVX-512 a 16 x 16
+ * block costs about 48 cycles of ports 0 and 5 (48 inserts, 32 shuffles and
+ * 16 FMAs) for 256 products. One block of outputs at a time: two or four
+ * interleaved (more chains in flight) measured slower, their transposed
+ * blocks spilling from the 32 registers. */
 static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_t ldw, float *dx) {
-  for (size_t i0 = 0; i0 < k; i0 += DN_GEMVT_NB * SG_VL) {
-    vf acc[DN_GEMVT_NB];
-    for (int b = 0; b < DN_GEMVT_NB; b++) acc[b] = v_set(0.0f);
-    for (size_t o0 = 0; o0 < n; o0 += SG_VL) {
-      ptrdiff_t cols = (ptrdiff_t)(n - o0);
-      int nc = cols < SG_VL ? (int)cols : SG_VL;
-      for (int b = 0; b < DN_GEMVT_NB; b++) {
-        size_t r0 = i0 + (size_t)b * SG_VL;
-        if (r0 >= k) break;
-        vf blk[SG_VL];
-        for (int r = 0; r < SG_VL; r++)
-          blk[r] = r0 + (size_t)r < k ? dn_load_part(W + (r0 + (size_t)r) * ldw + o0, cols) : v_set(0.0f);
-        v_transpose(blk);
-        for (int c = 0; c < nc; c++) acc[b] = v_fma(v_set(dy[o0 + (size_t)c]), blk[c], acc[b]);
-      }
+  for (size_t i0 = 0; i0 < k; i0 += SG_VL) {
+    int nrow = k - i0 < SG_VL ? (int)(k - i0) : SG_VL;
+    const float *w = W + i0 * ldw;
+    vf acc = v_set(0.0f), t[SG_VL];
+    size_t o0 = 0;
+    for (; o0 + SG_VL <= n; o0 += SG_VL) {
+      dn_load_block_t(t, w + o0, ldw, nrow, SG_VL);
+#pragma GCC unroll 16
+      for (int c = 0; c < SG_VL; c++) acc = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc);
     }
-    for (int b = 0; b < DN_GEMVT_NB; b++) {
-      size_t r0 = i0 + (size_t)b * SG_VL;
-      if (r0 < k) dn_store_part(dx + r0, (ptrdiff_t)(k - r0), v_canon_nan(acc[b]));
+    if (o0 < n) {
+      /* columns past n are 0 in t and get dy = 0: fma(0, 0, acc) is acc, as
+       * acc is never -0 (a chain from +0 reaches -0 only through a -0
+       * addend), so the padding changes no bit and t needs no runtime index */
+      dn_load_block_t(t, w + o0, ldw, nrow, (ptrdiff_t)(n - o0));
+#pragma GCC unroll 16
+      for (int c = 0; c < SG_VL; c++) acc = v_fma(v_set((size_t)c < n - o0 ? dy[o0 + (size_t)c] : 0.0f), t[c], acc);
     }
+    dn_store_part(dx + i0, nrow, v_canon_nan(acc));
   }
 }
 

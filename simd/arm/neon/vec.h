@@ -89,7 +89,7 @@ static inline float v_hmax(vf a) { return vmaxvq_f32(a); }
 
 /* r[0..3] as a 4 x 4 block of rows becomes its columns (lane k of r[c] is
  * what lane c of r[k] was). */
-static inline void v_transpose(vf r[4]) {
+static inline __attribute__((always_inline)) void v_transpose(vf r[4]) {
   float32x4x2_t a = vtrnq_f32(r[0], r[1]), b = vtrnq_f32(r[2], r[3]);
   r[0] = vcombine_f32(vget_low_f32(a.val[0]), vget_low_f32(b.val[0]));
   r[1] = vcombine_f32(vget_low_f32(a.val[1]), vget_low_f32(b.val[1]));
@@ -97,4 +97,11 @@ static inline void v_transpose(vf r[4]) {
   r[3] = vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1]));
 }
 
+
+/* The 4 x 4 block at p (rows ld floats apart) loaded transposed: t[c] lane
+ * r = p[r * ld + c]. */
+static inline __attribute__((always_inline)) void v_load_t(vf t[4], const float *p, size_t ld) {
+  for (int r = 0; r < 4; r++) t[r] = vld1q_f32(p + (size_t)r * ld);
+  v_transpose(t);
+}
 #endif

@@ -87,9 +87,11 @@ static inline float v_hmax(vf a) {
 
 /* r[0..7] as an 8 x 8 block of rows becomes its columns (lane k of r[c] is
  * what lane c of r[k] was): unpack pairs, pairs of pairs, then 128-bit halves. */
-static inline void v_transpose(vf r[8]) {
+static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
   __m256 t[8];
+  #pragma GCC unroll 16
   for (int k = 0; k < 8; k += 2) t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+  #pragma GCC unroll 16
   for (int k = 0; k < 8; k += 4) {
     __m256d a = _mm256_castps_pd(t[k]), b = _mm256_castps_pd(t[k + 1]);
     __m256d c = _mm256_castps_pd(t[k + 2]), d = _mm256_castps_pd(t[k + 3]);
@@ -97,9 +99,37 @@ static inline void v_transpose(vf r[8]) {
     r[k + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), r[k + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
   }
   /* r[4g + j], half h: column 4h + j of rows 4g..4g+3 */
+  #pragma GCC unroll 16
   for (int j = 0; j < 4; j++)
     t[j] = _mm256_permute2f128_ps(r[j], r[4 + j], 0x20), t[4 + j] = _mm256_permute2f128_ps(r[j], r[4 + j], 0x31);
+  #pragma GCC unroll 16
   for (int k = 0; k < 8; k++) r[k] = t[k];
 }
 
+
+/* The 8 x 8 block at p (rows ld floats apart) loaded transposed: t[c] lane
+ * r = p[r * ld + c]. Each vector is built from two 128-bit row pieces (a load
+ * and an insert from memory), so only the two in-lane shuffle stages remain
+ * (16 shuffles instead of v_transpose's 24). Vector 4q + j, before them,
+ * holds columns 4q..4q+3 of rows j and 4 + j in its two lanes. */
+static inline __attribute__((always_inline)) void v_load_t(vf t[8], const float *p, size_t ld) {
+  __m256 z[8];
+#pragma GCC unroll 8
+  for (int q = 0; q < 2; q++)
+#pragma GCC unroll 8
+    for (int j = 0; j < 4; j++) {
+      const float *r = p + (size_t)j * ld + 4 * q;
+      z[4 * q + j] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(r)), _mm_loadu_ps(r + 4 * ld), 1);
+    }
+#pragma GCC unroll 8
+  for (int q = 0; q < 2; q++) { /* a 4 x 4 transpose inside each 128-bit lane */
+    __m256 a = _mm256_unpacklo_ps(z[4 * q], z[4 * q + 1]), b = _mm256_unpackhi_ps(z[4 * q], z[4 * q + 1]);
+    __m256 c = _mm256_unpacklo_ps(z[4 * q + 2], z[4 * q + 3]), d = _mm256_unpackhi_ps(z[4 * q + 2], z[4 * q + 3]);
+    __m256d ad = _mm256_castps_pd(a), bd = _mm256_castps_pd(b), cd = _mm256_castps_pd(c), dd = _mm256_castps_pd(d);
+    t[4 * q] = _mm256_castpd_ps(_mm256_unpacklo_pd(ad, cd));
+    t[4 * q + 1] = _mm256_castpd_ps(_mm256_unpackhi_pd(ad, cd));
+    t[4 * q + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(bd, dd));
+    t[4 * q + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(bd, dd));
+  }
+}
 #endif

@@ -84,9 +84,11 @@ static inline float v_hmax(vf a) { return _mm512_reduce_max_ps(a); }
 /* r[0..15] as a 16 x 16 block of rows becomes its columns: after it, lane k
  * of r[c] is what lane c of r[k] was. Unpack pairs, then pairs of pairs, then
  * 128-bit lanes in two shuffles: 64 shuffles. */
-static inline void v_transpose(vf r[16]) {
+static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
   __m512 t[16];
+  #pragma GCC unroll 16
   for (int k = 0; k < 16; k += 2) t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
+  #pragma GCC unroll 16
   for (int k = 0; k < 16; k += 4) {
     __m512d a = _mm512_castps_pd(t[k]), b = _mm512_castps_pd(t[k + 1]);
     __m512d c = _mm512_castps_pd(t[k + 2]), d = _mm512_castps_pd(t[k + 3]);
@@ -94,13 +96,47 @@ static inline void v_transpose(vf r[16]) {
     r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
   }
   /* r[4g + j], 128-bit lane l: column 4l + j of rows 4g..4g+3 */
+  #pragma GCC unroll 16
   for (int j = 0; j < 4; j++) {
     __m512 p = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x44), q = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xee);
     __m512 s = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x44), u = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xee);
     t[j] = _mm512_shuffle_f32x4(p, s, 0x88), t[4 + j] = _mm512_shuffle_f32x4(p, s, 0xdd);
     t[8 + j] = _mm512_shuffle_f32x4(q, u, 0x88), t[12 + j] = _mm512_shuffle_f32x4(q, u, 0xdd);
   }
+  #pragma GCC unroll 16
   for (int k = 0; k < 16; k++) r[k] = t[k];
 }
 
+
+/* The 16 x 16 block at p (rows ld floats apart) loaded transposed: t[c] lane
+ * r = p[r * ld + c]. Cheaper than 16 loads and v_transpose, whose 64 shuffles
+ * all run on port 5: each vector is built from four 128-bit row pieces (a
+ * load and three inserts from memory, which also run on port 0), leaving two
+ * in-lane stages of shuffles (32). Vector 4q + j, before those stages, holds
+ * columns 4q..4q+3 of rows j, 4 + j, 8 + j, 12 + j in its four lanes. */
+static inline __attribute__((always_inline)) void v_load_t(vf t[16], const float *p, size_t ld) {
+  __m512 z[16];
+  const size_t l4 = 4 * ld * sizeof(float), l12 = 3 * l4; /* bytes: base + index addressing */
+#pragma GCC unroll 16
+  for (int j = 0; j < 4; j++) {
+    const char *r = (const char *)(p + (size_t)j * ld);
+#pragma GCC unroll 16
+    for (int q = 0; q < 4; q++) {
+      __m512 v = _mm512_castps128_ps512(_mm_loadu_ps((const float *)(r + 16 * q)));
+      v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l4 + 16 * q)), 1);
+      v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + 2 * l4 + 16 * q)), 2);
+      z[4 * q + j] = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l12 + 16 * q)), 3);
+    }
+  }
+#pragma GCC unroll 16
+  for (int q = 0; q < 4; q++) { /* a 4 x 4 transpose inside each 128-bit lane */
+    __m512 a = _mm512_unpacklo_ps(z[4 * q], z[4 * q + 1]), b = _mm512_unpackhi_ps(z[4 * q], z[4 * q + 1]);
+    __m512 c = _mm512_unpacklo_ps(z[4 * q + 2], z[4 * q + 3]), d = _mm512_unpackhi_ps(z[4 * q + 2], z[4 * q + 3]);
+    __m512d ad = _mm512_castps_pd(a), bd = _mm512_castps_pd(b), cd = _mm512_castps_pd(c), dd = _mm512_castps_pd(d);
+    t[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(ad, cd));
+    t[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(ad, cd));
+    t[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(bd, dd));
+    t[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(bd, dd));
+  }
+}
 #endif

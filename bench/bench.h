@@ -36,6 +36,11 @@ const char *bench_xnn_softmax_create(size_t channels, void **op);
 const char *bench_xnn_softmax_setup(void *op, size_t batch, const float *x, float *y);
 const char *bench_xnn_run(void *op);
 void bench_xnn_delete(void *op);
+/* XNNPACK's f32 fully-connected operator as the dense forward Y = X W: no
+ * bias, no clamping, W in x out as simdgrad takes it (XNN_FLAG_TRANSPOSE_WEIGHTS);
+ * create packs W. */
+const char *bench_xnn_fc_create(size_t in, size_t out, const float *W, void **op);
+const char *bench_xnn_fc_setup(void *op, size_t batch, const float *X, float *Y);
 
 /* bench/openblas.c (only with SG_BENCH_OPENBLAS): the OpenBLAS peers of the
  * dense set, row-major, shapes as sg_dense_forward / sg_dense_backward /
@@ -48,6 +53,35 @@ void bench_blas_forward(size_t batch, size_t in, size_t out, const float *X, con
 void bench_blas_dW(size_t batch, size_t in, size_t out, const float *X, const float *dY, float *dW);
 void bench_blas_dX(size_t batch, size_t in, size_t out, const float *W, const float *dY, float *dX);
 void bench_blas_sger(size_t m, size_t n, float alpha, const float *x, const float *y, float *A, size_t lda);
+
+/* The dense set's products, as bench/onednn.c takes them. */
+enum { BENCH_DENSE_FORWARD, BENCH_DENSE_DW, BENCH_DENSE_DX };
+struct bench_dense_args {
+  size_t batch, in, out;
+  const float *X, *W, *dY; /* X batch x in, W in x out, dY batch x out */
+  float *Y, *dW, *dX;      /* Y = X W, dW = X^T dY, dX = dY W^T */
+};
+
+/* bench/onednn.c (only with SG_BENCH_ONEDNN): the oneDNN peers of the dense
+ * set, inner products on the CPU engine, one stream, one thread. A job is
+ * one product (pass) with simdgrad's layouts (any = 0, "plain") or the
+ * layouts oneDNN picks (any = 1). Each returns 0 on success, else a message. */
+struct bench_dnnl_job;
+const char *bench_dnnl_init(void);    /* engine, stream, one OpenMP thread */
+const char *bench_dnnl_version(void); /* "oneDNN 2.6.3 (<hash>), CPU runtime OpenMP" */
+int bench_dnnl_threads(void);         /* its thread count, -1 if unknown */
+/* The implementation oneDNN picks for pass and the buffers it wants in
+ * another layout, e.g. "brgemm:avx512_core; W as AB16b64a", into buf;
+ * builds the primitive descriptor only. */
+const char *bench_dnnl_describe(int pass, int any, const struct bench_dense_args *a, char *buf, size_t size);
+/* The primitive, the memory objects over a's buffers and the reorders; the
+ * inputs oneDNN wants elsewhere are reordered into its layout here. */
+const char *bench_dnnl_create(int pass, int any, const struct bench_dense_args *a, struct bench_dnnl_job **job);
+const char *bench_dnnl_label(const struct bench_dnnl_job *job); /* as bench_dnnl_describe */
+int bench_dnnl_reorders(const struct bench_dnnl_job *job);      /* buffers in oneDNN's own layout */
+const char *bench_dnnl_reorder(struct bench_dnnl_job *job);     /* each reorder once: inputs in, outputs back */
+const char *bench_dnnl_run(struct bench_dnnl_job *job);         /* execute + stream wait */
+void bench_dnnl_destroy(struct bench_dnnl_job *job);
 
 /* bench/x86_avx2.c (SG_HAVE_AVX2), compiled with AVX2_CFLAGS. */
 void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */

@@ -19,15 +19,18 @@
 # made file-name safe (`bench/simdgrad_bench --cpu-id`).
 # BENCH_RESULTS defaults to bench/results in the source tree, so the results of
 # several machines sit side by side in the repository (bench/results/README.md).
-# The runs have OPENBLAS_NUM_THREADS=1 in their environment (and the program
-# calls openblas_set_num_threads(1)): the dense set compares single threads.
+# The runs have OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 (oneDNN's
+# OpenMP) in their environment, and the program also calls
+# openblas_set_num_threads(1) and omp_set_num_threads(1): the dense set
+# compares single threads.
 EXTRA_LIBRARIES =
 BENCH_SOURCES = bench/main.cc bench/bench.h bench/peers.c
 BENCH_XNNPACK_SOURCES = bench/xnnpack.c
 BENCH_OPENBLAS_SOURCES = bench/openblas.c
+BENCH_ONEDNN_SOURCES = bench/onednn.c
 BENCH_AVX2_SOURCES = bench/x86_avx2.c bench/bench.h
 BENCH_AVX512_SOURCES = bench/x86_avx512.c bench/bench.h
-EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) \
+EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) $(BENCH_ONEDNN_SOURCES) \
 	$(BENCH_AVX2_SOURCES) $(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results
@@ -44,13 +47,14 @@ bench_simdgrad_bench_SOURCES = $(BENCH_SOURCES)
 bench_simdgrad_bench_CPPFLAGS = $(AM_CPPFLAGS) $(BENCHMARK_CFLAGS) $(BENCH_DEFS) \
 	-DSG_BENCH_CFLAGS='"$(CFLAGS)"' -DSG_BENCH_CXXFLAGS='"$(CXXFLAGS)"'
 bench_simdgrad_bench_LDADD = $(BENCH_ISA_LIBS) libsimdgrad.la $(XNNPACK_LIBS) $(SLEEF_LIBS) \
-	$(BENCH_OPENBLAS_LIBS) $(BENCHMARK_LIBS) -lm
+	$(BENCH_OPENBLAS_LIBS) $(BENCH_ONEDNN_LIBS) $(BENCHMARK_LIBS) -lm
 # Static, like the tests: a real binary (no libtool wrapper) that runs as is.
 bench_simdgrad_bench_LDFLAGS = -static
 
 BENCH_DEFS =
 BENCH_ISA_LIBS =
 BENCH_OPENBLAS_LIBS =
+BENCH_ONEDNN_LIBS =
 if SG_BENCH_XNNPACK
 bench_simdgrad_bench_SOURCES += $(BENCH_XNNPACK_SOURCES)
 BENCH_DEFS += -DSG_BENCH_XNNPACK=1
@@ -62,6 +66,11 @@ if SG_BENCH_OPENBLAS
 bench_simdgrad_bench_SOURCES += $(BENCH_OPENBLAS_SOURCES)
 BENCH_DEFS += -DSG_BENCH_OPENBLAS=1
 BENCH_OPENBLAS_LIBS += $(OPENBLAS_LIBS)
+endif
+if SG_BENCH_ONEDNN
+bench_simdgrad_bench_SOURCES += $(BENCH_ONEDNN_SOURCES)
+BENCH_DEFS += -DSG_BENCH_ONEDNN=1
+BENCH_ONEDNN_LIBS += $(ONEDNN_LIBS)
 endif
 
 # The compiler's auto-vectorised loops, a peer: -O3 -march=native -ffast-math
@@ -111,7 +120,7 @@ bench: bench/simdgrad_bench$(EXEEXT)
 	for set in $(BENCH_SETS); do \
 	  out="$$dir/$$set$(BENCH_SUFFIX).json"; \
 	  echo "make bench: set $$set -> $$out (commit $$commit, uncommitted changes: $$dirty)"; \
-	  OPENBLAS_NUM_THREADS=1 bench/simdgrad_bench$(EXEEXT) --set=$$set $(BENCH_SIZES) \
+	  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 bench/simdgrad_bench$(EXEEXT) --set=$$set $(BENCH_SIZES) \
 	    --context=git_commit="$$commit" --context=git_dirty="$$dirty" \
 	    --benchmark_out="$$out" --benchmark_out_format=json $(BENCH_FLAGS) $(BENCH_ARGS) || exit 1; \
 	  echo "make bench: wrote $$out"; \

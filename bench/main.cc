@@ -13,15 +13,19 @@
 //             memcpy; divider/latency/clock probes
 //   softmax   softmax, log_softmax, softmax_xent, softmax_backward at 256x10,
 //             256x1000, 64x32768, against XNNPACK's softmax and memcpy
-//   dense     sg_dense_forward, dW and dX of sg_dense_backward at 784->100
-//             (batch 1, 32, 256) and 1024^3, sg_outer at 784x100 and
-//             4096x4096, against single-threaded OpenBLAS (cblas_sgemm,
-//             cblas_sger) and the core's FMA peak (GFLOPs counter)
+//   dense     sg_dense_forward, dW and dX of sg_dense_backward at the MLP's
+//             layers 784->100 and 100->10 (batch 1, 32, 256) and at 1024^3,
+//             sg_outer at 784x100 and 4096x4096, against single-threaded
+//             OpenBLAS (cblas_sgemm, cblas_sger), oneDNN's inner products (in
+//             simdgrad's layouts and in the layouts oneDNN picks), XNNPACK's
+//             fully-connected operator (forward) and the core's FMA peak
+//             (GFLOPs counter)
 //
 // Options besides Google Benchmark's own (--benchmark_*):
 //   --set=NAME          elementwise, softmax, dense or all (the default): the benchmarks registered
 //   --full              every size from L1- to DRAM-resident (make bench-full); without it,
-//                       one L1 and one DRAM size per kernel (make bench, a few minutes)
+//                       one L1 and one DRAM size per kernel (make bench, a few minutes);
+//                       in the dense set, --full adds the scalar reference
 // Environment: SIMDGRAD_BENCH_MEMORY_MB caps the memory the sizes may take.
 //   --cpu-id            print the directory name results of this CPU go in, exit
 //   --context=KEY=VAL   add KEY: VAL to the JSON context (make bench passes the commit)
@@ -410,17 +414,23 @@ void bm_memcpy_rows(benchmark::State &state, size_t rows, size_t cols) {
 
 // ---- the dense set ----------------------------------------------------------------------
 
-// The shapes of issue 5: an MLP layer 784 -> 100 at batch 1, 32 and 256, and
-// a square 1024^3 product; the outer product (sger) at 784x100 and 4096x4096.
+// The shapes of issue 5: the two layers of the README's MLP, 784 -> 100 and
+// 100 -> 10, at batch 1, 32 and 256, and a square 1024^3 product; the outer
+// product (sger) at 784x100 and 4096x4096.
 struct DenseShape {
   size_t batch, in, out;
 };
-const DenseShape kDenseShapes[] = {{1, 784, 100}, {32, 784, 100}, {256, 784, 100}, {1024, 1024, 1024}};
+const DenseShape kDenseShapes[] = {{1, 784, 100}, {32, 784, 100}, {256, 784, 100}, {1, 100, 10},
+                                   {32, 100, 10}, {256, 100, 10}, {1024, 1024, 1024}};
 const std::pair<size_t, size_t> kOuterShapes[] = {{784, 100}, {4096, 4096}};
 
-// The scalar reference is measured only up to this many flops per call: it
-// calls fmaf for every multiply-add, so 1024^3 would take seconds per call.
+// The scalar reference is measured only with --full (it runs at under 1
+// GFLOP/s everywhere, and its ~20 benchmarks would take a sixth of the quick
+// set's time), and only up to this many flops per call: it calls fmaf for
+// every multiply-add, so 1024^3 would take seconds per call.
 const double kScalarMaxFlops = 1e8;
+
+bool measure_scalar_dense(double flops) { return g_full && flops <= kScalarMaxFlops; }
 
 // sg_outer accumulates into A on every call: alpha this small keeps A (uniform
 // in [-1, 1]) from drifting over any number of iterations a benchmark runs.
@@ -543,6 +553,79 @@ void bm_blas_dense(benchmark::State &state, DenseOp op, DenseShape s) {
 #else
   (void)op, (void)s;
   state.SkipWithError("OpenBLAS not found by configure");
+#endif
+}
+
+#ifdef SG_BENCH_ONEDNN
+int dnnl_pass(DenseOp op) {
+  return op == DenseOp::forward ? BENCH_DENSE_FORWARD : op == DenseOp::dW ? BENCH_DENSE_DW : BENCH_DENSE_DX;
+}
+
+// One call of all the job's reorders, in seconds: the median of at least 11
+// calls and 2 ms (at most 1000 calls), so that a reorder of a few
+// microseconds is not one clock reading.
+double time_reorders(bench_dnnl_job *job) {
+  std::vector<double> t;
+  double total = 0;
+  bench_dnnl_reorder(job);  // warm-up
+  while (t.size() < 1000 && (t.size() < 11 || total < 2e-3)) {
+    auto t0 = std::chrono::steady_clock::now();
+    bench_dnnl_reorder(job);
+    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    total += t.back();
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+#endif
+
+// The same three products as oneDNN inner products, one thread: in simdgrad's
+// layouts (any = false: "plain", nothing reordered) or in the layouts oneDNN
+// picks (any = true), whose reorders from and to simdgrad's layouts are run
+// outside the timed loop and reported apart, as the counter reorder_us (one
+// call of all of them). The label is the implementation oneDNN chose.
+void bm_onednn_dense(benchmark::State &state, DenseOp op, bool any, DenseShape s) {
+#ifdef SG_BENCH_ONEDNN
+  DenseBuffers b = dense_buffers(s);
+  bench_dense_args a{s.batch, s.in, s.out, b.X, b.W, b.dY, b.Y, b.dW, b.dX};
+  bench_dnnl_job *job = nullptr;
+  const char *err = bench_dnnl_create(dnnl_pass(op), any, &a, &job);
+  double reorder_s = 0;
+  if (!err && bench_dnnl_reorders(job)) reorder_s = time_reorders(job);
+  if (!err) err = bench_dnnl_run(job);  // warm-up: caches, TLB, after the reorders
+  if (err) {
+    bench_dnnl_destroy(job);
+    state.SkipWithError(err);
+    return;
+  }
+  for (auto _ : state) {
+    bench_dnnl_run(job);
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(bench_dnnl_label(job));
+  if (bench_dnnl_reorders(job)) state.counters["reorder_us"] = reorder_s * 1e6;
+  bench_dnnl_destroy(job);
+  set_dense_counters(state, s);
+#else
+  (void)op, (void)any, (void)s;
+  state.SkipWithError("oneDNN not found by configure");
+#endif
+}
+
+// XNNPACK's fully-connected operator as the forward Y = X W, no thread pool;
+// creating it packs W, outside the timed loop.
+void bm_xnnpack_fc(benchmark::State &state, DenseShape s) {
+#ifdef SG_BENCH_XNNPACK
+  DenseBuffers b = dense_buffers(s);
+  void *op = nullptr;
+  const char *err = bench_xnn_init();
+  if (!err) err = bench_xnn_fc_create(s.in, s.out, b.W, &op);
+  if (!err) err = bench_xnn_fc_setup(op, s.batch, b.X, b.Y);
+  if (!run_xnn(state, op, err)) return;
+  set_dense_counters(state, s);
+#else
+  (void)s;
+  state.SkipWithError("XNNPACK not found by configure");
 #endif
 }
 
@@ -755,27 +838,63 @@ void register_softmax_set() {
   }
 }
 
+const std::pair<DenseOp, const char *> kDenseOps[] = {
+    {DenseOp::forward, "forward"}, {DenseOp::dW, "dW"}, {DenseOp::dX, "dX"}};
+
+// The implementation oneDNN picks per product, layout variant and shape
+// (and the buffers it wants in its own layout), one context key per product
+// and variant, e.g. onednn_impl_plain_forward: "b1_784x100 x64:gemm:jit | ...".
+// Only the primitive descriptors are built here, before any benchmark runs:
+// the context is written before the first result.
+void add_onednn_context() {
+#ifdef SG_BENCH_ONEDNN
+  if (const char *err = bench_dnnl_init()) {
+    benchmark::AddCustomContext("onednn", err);
+    return;
+  }
+  benchmark::AddCustomContext("onednn_version", bench_dnnl_version());
+  int threads = bench_dnnl_threads();
+  benchmark::AddCustomContext("onednn_threads", threads > 0 ? std::to_string(threads) : "unknown");
+  const char *omp = std::getenv("OMP_NUM_THREADS");
+  benchmark::AddCustomContext("OMP_NUM_THREADS", omp ? omp : "(unset)");
+  for (bool any : {false, true})
+    for (auto op : kDenseOps) {
+      std::string text;
+      for (const DenseShape &s : kDenseShapes) {
+        bench_dense_args a{s.batch, s.in, s.out, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr};
+        char buf[256];
+        const char *err = bench_dnnl_describe(dnnl_pass(op.first), any, &a, buf, sizeof buf);
+        text += (text.empty() ? "" : " | ") + dense_shape_name(s) + " " + (err ? err : buf);
+      }
+      benchmark::AddCustomContext(std::string("onednn_impl_") + (any ? "any_" : "plain_") + op.second, text);
+    }
+#endif
+}
+
 void register_dense_set() {
 #ifdef SG_BENCH_X86
   add("fma_peak/avx512", bm_fma_peak, SG_ISA_AVX512);
   add("fma_peak/avx2", bm_fma_peak, SG_ISA_AVX2);
 #endif
   register_cpu_clock();
-  const std::pair<DenseOp, const char *> ops[] = {
-      {DenseOp::forward, "forward"}, {DenseOp::dW, "dW"}, {DenseOp::dX, "dX"}};
-  for (auto op : ops)
+  for (auto op : kDenseOps)
     for (const DenseShape &s : kDenseShapes) {
       std::string sn = dense_shape_name(s);
       for (sg_isa isa : isas_of_this_arch())
-        if (isa != SG_ISA_SCALAR || dense_flops(s) <= kScalarMaxFlops)
+        if (isa != SG_ISA_SCALAR || measure_scalar_dense(dense_flops(s)))
           add(std::string("dense_") + op.second + "/" + sg_isa_name(isa) + "/" + sn, bm_dense, op.first, isa, s);
       add(std::string("openblas_") + op.second + "/" + sn, bm_blas_dense, op.first, s);
+      add(std::string("onednn_plain_") + op.second + "/" + sn, bm_onednn_dense, op.first, false, s);
+      add(std::string("onednn_any_") + op.second + "/" + sn, bm_onednn_dense, op.first, true, s);
+      // XNNPACK's fully-connected operator is inference only: no dW, no dX.
+      if (op.first == DenseOp::forward) add("xnnpack_fc_forward/" + sn, bm_xnnpack_fc, s);
     }
+  add_onednn_context();
   for (auto shape : kOuterShapes) {
     size_t m = shape.first, n = shape.second;
     std::string sn = shape_name(m, n);
     for (sg_isa isa : isas_of_this_arch())
-      if (isa != SG_ISA_SCALAR || 2.0 * double(m) * double(n) <= kScalarMaxFlops)
+      if (isa != SG_ISA_SCALAR || measure_scalar_dense(2.0 * double(m) * double(n)))
         add(std::string("outer/") + sg_isa_name(isa) + "/" + sn, bm_outer, isa, m, n);
     add("openblas_sger/" + sn, bm_blas_sger, m, n);
   }
@@ -842,6 +961,9 @@ void add_context(const std::string &set) {
 #ifdef SG_BENCH_SLEEF
   peers += " sleef";
 #endif
+#ifdef SG_BENCH_ONEDNN
+  peers += " onednn";
+#endif
 #ifdef SG_BENCH_OPENBLAS
   peers += " openblas";
   AddCustomContext("openblas_config", bench_blas_config());
@@ -875,11 +997,16 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       auto rate = r.counters.find(key);
       if (rate == r.counters.end() || !(rate->second.value > 0)) continue;  // skipped or failed
       std::string name = r.run_name.str();
+      auto reorder = r.counters.find("reorder_us");
       if (r.run_type == Run::RT_Aggregate) {
         if (r.aggregate_name == "median") median_[name] = rate->second.value;
+        if (r.aggregate_name == "median" && reorder != r.counters.end())
+          median_[name + "#reorder_us"] = reorder->second.value;
       } else {
         samples_[name].push_back(rate->second.value);
+        if (reorder != r.counters.end()) samples_[name + "#reorder_us"].push_back(reorder->second.value);
       }
+      if (!r.report_label.empty()) labels_[name] = r.report_label;
     }
     ConsoleReporter::ReportRuns(runs);
   }
@@ -894,7 +1021,9 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
         ran("softmax_backward/"))
       softmax_summary(out);
-    if (ran("dense_") || ran("openblas_") || ran("outer/") || ran("fma_peak/")) dense_summary(out, ghz);
+    if (ran("dense_") || ran("openblas_") || ran("onednn_") || ran("xnnpack_fc_") || ran("outer/") ||
+        ran("fma_peak/"))
+      dense_summary(out, ghz);
   }
 
  private:
@@ -1013,9 +1142,10 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                  shape_name(kSoftmaxShapes[1].first, kSoftmaxShapes[1].second).c_str(), big.c_str());
   }
 
-  // One line per product and shape: GFLOP/s of each ISA, OpenBLAS, the best
-  // ISA over OpenBLAS, and both as a fraction of the core's FMA peak (the
-  // faster of fma_peak/avx512 and fma_peak/avx2), with the issue's target.
+  // Per product and shape: GFLOP/s of each ISA and each peer, the best ISA
+  // and the peers as a fraction of the core's FMA peak (the faster of
+  // fma_peak/avx512 and fma_peak/avx2); then the best ISA over each peer,
+  // with the issue's target against OpenBLAS; then oneDNN's reorders.
   void dense_summary(std::FILE *out, double ghz) const {
     double peak = 0;
     std::fprintf(out, "  dense set (GFLOP/s = 1e9 flops/s; 2*batch*in*out flops per product, 2*m*n per outer product):\n");
@@ -1027,51 +1157,100 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       if (ghz > 0) std::fprintf(out, " = %.1f flops/cycle at %.2f GHz", v / ghz, ghz);
       std::fprintf(out, "\n");
     }
-    std::fprintf(out, "    %-8s %-16s", "kernel", "shape");
-    for (sg_isa isa : isas_of_this_arch()) std::fprintf(out, " %7s", sg_isa_name(isa));
-    std::fprintf(out, " %8s %9s %7s %7s  %s\n", "openblas", "best/blas", "%peak", "blas%pk", "target");
-    auto row = [&](const std::string &kernel, const std::string &label, const std::string &peer,
-                   const std::string &sn, double target) {
-      std::string line, isa;
-      char buf[64];
-      bool any = false;
-      for (sg_isa i : isas_of_this_arch()) {
-        double v = get(kernel + "/" + sg_isa_name(i) + "/" + sn);
-        any = any || v > 0;
-        if (v > 0)
-          std::snprintf(buf, sizeof buf, " %7.2f", v);
-        else
-          std::snprintf(buf, sizeof buf, " %7s", "-");
-        line += buf;
-      }
-      double best = best_of(kernel, sn, &isa), blas = get(peer + "/" + sn);
-      if (!any && !(blas > 0)) return;
-      std::fprintf(out, "    %-8s %-16s%s", label.c_str(), sn.c_str(), line.c_str());
-      if (blas > 0) std::fprintf(out, " %8.2f", blas);
-      else std::fprintf(out, " %8s", "-");
-      if (best > 0 && blas > 0) std::fprintf(out, " %8.3fx", best / blas);
-      else std::fprintf(out, " %9s", "-");
-      if (best > 0 && peak > 0) std::fprintf(out, " %6.1f%%", 100 * best / peak);
-      else std::fprintf(out, " %7s", "-");
-      if (blas > 0 && peak > 0) std::fprintf(out, " %6.1f%%", 100 * blas / peak);
-      else std::fprintf(out, " %7s", "-");
-      if (target > 0) {
-        std::fprintf(out, "  >= %.2fx", target);
-        if (best > 0 && blas > 0) std::fprintf(out, " %s", best / blas >= target ? "met" : "MISSED");
-      }
-      std::fprintf(out, "\n");
+    // One row per product and shape, its kernel and its peers' names.
+    struct Row {
+      std::string label, kernel, sn, blas, plain, any, xnn;
+      double target;
     };
     // Targets of issue 5: >= 1.0x OpenBLAS at the MLP layer (batch 256),
-    // >= 0.85x at 1024^3, >= 1.0x for sger; batch 1 and 32 are for reference.
+    // >= 0.85x at 1024^3, >= 1.0x for sger; the other shapes are for reference.
     auto target_of = [](const DenseShape &s) {
       return s.batch == 256 && s.in == 784 && s.out == 100 ? 1.0 : s.batch == 1024 ? 0.85 : 0.0;
     };
-    for (const char *op : {"forward", "dW", "dX"})
-      for (const DenseShape &s : kDenseShapes)
-        row(std::string("dense_") + op, op, std::string("openblas_") + op, dense_shape_name(s), target_of(s));
-    for (auto shape : kOuterShapes)
-      row("outer", "outer", "openblas_sger", shape_name(shape.first, shape.second), 1.0);
-    std::fprintf(out, "    (%%peak: the best ISA's GFLOP/s over the FMA peak; blas%%pk: OpenBLAS's, single-threaded)\n");
+    std::vector<Row> rows;
+    for (std::string op : {"forward", "dW", "dX"})
+      for (const DenseShape &s : kDenseShapes) {
+        std::string sn = dense_shape_name(s);
+        rows.push_back({op, "dense_" + op, sn, "openblas_" + op + "/" + sn, "onednn_plain_" + op + "/" + sn,
+                        "onednn_any_" + op + "/" + sn, op == "forward" ? "xnnpack_fc_forward/" + sn : "",
+                        target_of(s)});
+      }
+    for (auto shape : kOuterShapes) {
+      std::string sn = shape_name(shape.first, shape.second);
+      rows.push_back({"outer", "outer", sn, "openblas_sger/" + sn, "", "", "", 1.0});
+    }
+    auto num = [](double v, const char *fmt, int width) {
+      char buf[32];
+      if (v > 0) std::snprintf(buf, sizeof buf, fmt, width, v);
+      else std::snprintf(buf, sizeof buf, " %*s", width, "-");
+      return std::string(buf);
+    };
+    auto rate = [&](const std::string &name) { return name.empty() ? 0.0 : get(name); };
+    std::vector<sg_isa> isas;  // the ISAs measured (scalar only with --full)
+    for (sg_isa isa : isas_of_this_arch())
+      for (const Row &r : rows)
+        if (get(r.kernel + "/" + sg_isa_name(isa) + "/" + r.sn) > 0) {
+          isas.push_back(isa);
+          break;
+        }
+    std::fprintf(out, "    %-8s %-16s", "kernel", "shape");
+    for (sg_isa isa : isas) std::fprintf(out, " %7s", sg_isa_name(isa));
+    std::fprintf(out, " %8s %8s %8s %8s %7s %7s %7s\n", "openblas", "dnnl_pl", "dnnl_any", "xnn_fc", "%peak",
+                 "blas%pk", "dnnl%pk");
+    for (const Row &r : rows) {
+      std::string line, isa;
+      bool any = false;
+      for (sg_isa i : isas) {
+        double v = get(r.kernel + "/" + sg_isa_name(i) + "/" + r.sn);
+        any = any || v > 0;
+        line += num(v, " %*.2f", 7);
+      }
+      double best = best_of(r.kernel, r.sn, &isa), blas = rate(r.blas), plain = rate(r.plain),
+             dany = rate(r.any), xnn = rate(r.xnn), dnnl = std::max(plain, dany);
+      if (!any && !(blas > 0) && !(dnnl > 0) && !(xnn > 0)) continue;
+      std::fprintf(out, "    %-8s %-16s%s%s%s%s%s", r.label.c_str(), r.sn.c_str(), line.c_str(),
+                   num(blas, " %*.2f", 8).c_str(), num(plain, " %*.2f", 8).c_str(), num(dany, " %*.2f", 8).c_str(),
+                   num(xnn, " %*.2f", 8).c_str());
+      for (double v : {best, blas, dnnl})
+        std::fprintf(out, "%s%s", num(peak > 0 ? 100 * v / peak : 0, " %*.1f", 6).c_str(), v > 0 && peak > 0 ? "%" : " ");
+      std::fprintf(out, "\n");
+    }
+    std::fprintf(out, "    (%%peak: the best ISA's GFLOP/s over the FMA peak; blas%%pk: OpenBLAS's; dnnl%%pk: the better\n"
+                      "    oneDNN variant's; every library single-threaded. dnnl_pl: oneDNN in simdgrad's layouts;\n"
+                      "    dnnl_any: in the layouts oneDNN picks, reorders untimed; xnn_fc: XNNPACK's fully-connected)\n");
+    std::fprintf(out, "  best simdgrad ISA over each peer (x; > 1: simdgrad faster; dnnl_best: the faster oneDNN variant):\n");
+    std::fprintf(out, "    %-8s %-16s %7s %8s %8s %8s %9s %8s  %s\n", "kernel", "shape", "best", "/blas", "/dnnl_pl",
+                 "/dnnl_any", "/dnnl_best", "/xnn_fc", "target (vs OpenBLAS)");
+    for (const Row &r : rows) {
+      std::string isa;
+      double best = best_of(r.kernel, r.sn, &isa);
+      if (!(best > 0)) continue;
+      double blas = rate(r.blas), plain = rate(r.plain), dany = rate(r.any), xnn = rate(r.xnn);
+      double dnnl = std::max(plain, dany);
+      auto ratio = [&](double peer, int width) { return num(peer > 0 ? best / peer : 0, " %*.3fx", width - 1); };
+      std::fprintf(out, "    %-8s %-16s %7s%s%s%s%s%s", r.label.c_str(), r.sn.c_str(), isa.c_str(), ratio(blas, 8).c_str(),
+                   ratio(plain, 8).c_str(), ratio(dany, 9).c_str(), ratio(dnnl, 10).c_str(), ratio(xnn, 8).c_str());
+      if (r.target > 0) {
+        std::fprintf(out, "  >= %.2fx", r.target);
+        if (blas > 0) std::fprintf(out, " %s", best / blas >= r.target ? "met" : "MISSED");
+      }
+      std::fprintf(out, "\n");
+    }
+    bool header = false;
+    for (const Row &r : rows) {
+      for (const std::string &name : {r.plain, r.any}) {
+        auto l = labels_.find(name);
+        if (name.empty() || l == labels_.end()) continue;
+        if (!header)
+          std::fprintf(out, "  oneDNN's implementation per job, and for dnnl_any the reorders of simdgrad's buffers\n"
+                            "  into (out of) its layouts, run outside the timed loop (one call of all of them):\n");
+        header = true;
+        double us = get(name + "#reorder_us");
+        std::fprintf(out, "    %-32s %s", name.c_str(), l->second.c_str());
+        if (us > 0) std::fprintf(out, " (reorder %.1f us)", us);
+        std::fprintf(out, "\n");
+      }
+    }
   }
 
   bool ran(const std::string &prefix) const {
@@ -1095,6 +1274,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   std::map<std::string, double> median_;
   std::map<std::string, std::vector<double>> samples_;
+  std::map<std::string, std::string> labels_;  // a benchmark's label (oneDNN's implementation)
 };
 
 // The memory the chosen sets will hold at once (every array is cached for
@@ -1108,8 +1288,9 @@ bool sizes_fit(const std::string &set) {
   if (set == "all" || set == "softmax")
     for (auto sh : softmax_shapes()) need += 24.0 * double(sh.first) * double(sh.second);
   if (set == "all" || set == "dense") {
+    // X, W, dY, their outputs, and oneDNN's copies in its own layouts
     for (const DenseShape &d : kDenseShapes)
-      need += 8.0 * (double(d.batch) * d.in + double(d.in) * d.out + double(d.batch) * d.out);
+      need += 12.0 * (double(d.batch) * d.in + double(d.in) * d.out + double(d.batch) * d.out);
     for (auto sh : kOuterShapes) need += 4.0 * (double(sh.first) * double(sh.second) + sh.first + sh.second);
   }
   double avail = 0;

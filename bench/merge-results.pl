@@ -49,9 +49,10 @@ my @PEER_MAP = (
   log_softmax      => [rowwise => qw(memcpy)],
   softmax_xent     => [rowwise => qw(memcpy)],
   softmax_backward => [rowwise => qw(memcpy)],
-  dense_forward    => [dense => qw(openblas_forward)],
-  dense_dW         => [dense => qw(openblas_dW)],
-  dense_dX         => [dense => qw(openblas_dX)],
+  dense_forward    => [dense => qw(openblas_forward onednn_plain_forward onednn_any_forward
+                                   xnnpack_fc_forward)],
+  dense_dW         => [dense => qw(openblas_dW onednn_plain_dW onednn_any_dW)],
+  dense_dX         => [dense => qw(openblas_dX onednn_plain_dX onednn_any_dX)],
   outer            => [dense => qw(openblas_sger)],
 );
 my $ROOF = 'memcpy';
@@ -419,6 +420,19 @@ sub ctx_values {    # the distinct values of a context key over a CPU's files
   return join ' | ', grep { !$seen{$_}++ } map { $_->{ctx}{$key} // () } @$files;
 }
 
+# "<shape> <impl> | <shape> <impl> ..." (a context's onednn_impl_*) with
+# the shapes of each implementation together: "<impl> (<shape> <shape>) | ..."
+sub impl_by_shape {
+  my ($text) = @_;
+  my (@order, %shapes);
+  for (split / \| /, $text) {
+    my ($shape, $impl) = /^(\S+) (.*)$/ or return $text;
+    push @order, $impl unless $shapes{$impl};
+    push @{$shapes{$impl}}, $shape;
+  }
+  return join ' | ', map { "$_ (" . join(' ', @{$shapes{$_}}) . ')' } @order;
+}
+
 sub report {
   my ($path, $dir, $cpus, $rows, $unmapped) = @_;
   my $ix = index_rows($rows);
@@ -440,6 +454,11 @@ sub report {
       ['peers', ctx_values($f, 'peers')],
       (ctx_values($f, 'openblas_config') ? ['openblas', ctx_values($f, 'openblas_config')
         . ' (core ' . ctx_values($f, 'openblas_corename') . ', threads ' . ctx_values($f, 'openblas_threads') . ')'] : ()),
+      (ctx_values($f, 'onednn_version') ? ['onednn', ctx_values($f, 'onednn_version')
+        . ' (threads ' . ctx_values($f, 'onednn_threads') . ', OMP_NUM_THREADS ' . ctx_values($f, 'OMP_NUM_THREADS') . ')'] : ()),
+      # the implementation oneDNN picked per product, variant and shape
+      (map { my $k = $_; ['  ' . ($k =~ s/^onednn_impl_//r =~ tr/_/ /r), impl_by_shape(ctx_values($f, $k))] }
+         grep { ctx_values($f, $_) } map { my $v = $_; map { "onednn_impl_${v}_$_" } qw(forward dW dX) } qw(plain any)),
       (ctx_values($f, 'autovec_target') ? ['autovec', ctx_values($f, 'autovec_target')] : ()),
       (ctx_values($f, 'clock_ghz') ? ['clock', ctx_values($f, 'clock_ghz') . ' GHz (the cycle counts use it)'] : ()),
       map { ["$_->{set}.json", join ', ', 'set ' . ($_->{ctx}{bench_set} // '?') ,
@@ -612,7 +631,9 @@ sub plots {
       my @isas = isas_of($by);
       my @peers = peers_of($by, $kernel);
       $add->('dense.gp', "$dir/gflops_$kernel", {
-        plottitle => ["$kernel: GFLOP/s per shape, single thread, against " . (join(', ', @peers) || 'no peer')
+        # more than two peers' names do not fit the title: the legend has them
+        plottitle => ["$kernel: GFLOP/s per shape, single thread, against "
+          . (@peers > 2 ? 'its peers' : join(', ', @peers) || 'no peer')
           . (@peaks ? ' and the FMA peak' : ''), $m],
         xlabel => $kernel eq 'outer' ? 'shape m x n (A += alpha x y^T)' : 'shape b<batch>_<in>x<out>',
         ylabel => 'GFLOP/s (2 flops per multiply-add)', npeaks => scalar @peaks,

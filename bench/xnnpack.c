@@ -1,6 +1,8 @@
-/* XNNPACK's f32 sigmoid and softmax operators (NC layout), run without a
- * thread pool. */
+/* XNNPACK's f32 sigmoid, softmax and fully-connected operators (NC layout),
+ * run without a thread pool. */
 #include <config.h>
+
+#include <math.h>
 
 #include <xnnpack.h>
 
@@ -48,6 +50,20 @@ const char *bench_xnn_softmax_create(size_t channels, void **op) {
 const char *bench_xnn_softmax_setup(void *op, size_t batch, const float *x, float *y) {
   return status_text(xnn_setup_softmax_nc_f32((xnn_operator_t)op, batch, x, y, NULL),
                      "XNNPACK: xnn_setup_softmax_nc_f32 failed");
+}
+
+const char *bench_xnn_fc_create(size_t in, size_t out, const float *W, void **op) {
+  xnn_operator_t o = NULL;
+  const char *err = status_text(xnn_create_fully_connected_nc_f32(in, out, in, out, W, NULL, -INFINITY, INFINITY,
+                                                                  XNN_FLAG_TRANSPOSE_WEIGHTS, &o),
+                                "XNNPACK: xnn_create_fully_connected_nc_f32 failed");
+  *op = o;
+  return err;
+}
+
+const char *bench_xnn_fc_setup(void *op, size_t batch, const float *X, float *Y) {
+  return status_text(xnn_setup_fully_connected_nc_f32((xnn_operator_t)op, batch, X, Y, NULL),
+                     "XNNPACK: xnn_setup_fully_connected_nc_f32 failed");
 }
 
 const char *bench_xnn_run(void *op) {

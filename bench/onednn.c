@@ -1,0 +1,279 @@
+/* The oneDNN peer of the dense set (only with SG_BENCH_ONEDNN): the dense
+ * layer's three products as oneDNN inner products (forward_training, backward
+ * data, backward weights; no bias) on the CPU engine, one stream, one thread.
+ * Kept in C so the C++ shim never includes dnnl.h.
+ *
+ * Two layouts per product. "plain": every memory descriptor is the layout of
+ * simdgrad's own buffers (X, Y, dY row-major nc; W in x out, which for
+ * oneDNN's {out, in} weights is the tag io), so nothing is reordered.
+ * "any": every descriptor is format_tag any and oneDNN picks its layouts; a
+ * buffer it wants elsewhere gets a reorder, run once when the job is created
+ * (inputs) and timed apart by the caller (bench_dnnl_reorder), never inside
+ * the timed execution. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <oneapi/dnnl/dnnl.h>
+#include <oneapi/dnnl/dnnl_debug.h>
+#ifdef SG_BENCH_ONEDNN_OMP
+#include <omp.h>
+#endif
+
+#include "bench.h"
+
+static dnnl_engine_t engine;
+static dnnl_stream_t stream;
+static char message[256];
+
+/* A failed call's message (0 on success), in a static buffer: the bench
+ * program is single-threaded. */
+static const char *failed(dnnl_status_t s, const char *what) {
+  if (s == dnnl_success) return 0;
+  snprintf(message, sizeof message, "oneDNN: %s: %s", what, dnnl_status2str(s));
+  return message;
+}
+
+const char *bench_dnnl_init(void) {
+  static int done;
+  static const char *err;
+  if (done) return err;
+  done = 1;
+#ifdef SG_BENCH_ONEDNN_OMP
+  /* OMP_NUM_THREADS=1 from make bench already does this; the call keeps a
+   * run by hand single-threaded too. */
+  if (dnnl_version()->cpu_runtime == DNNL_RUNTIME_OMP) omp_set_num_threads(1);
+#endif
+  err = failed(dnnl_engine_create(&engine, dnnl_cpu, 0), "dnnl_engine_create");
+  if (!err) err = failed(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags), "dnnl_stream_create");
+  return err;
+}
+
+/* -1 when the runtime gives no way to ask. */
+int bench_dnnl_threads(void) {
+  unsigned runtime = dnnl_version()->cpu_runtime;
+  if (runtime == DNNL_RUNTIME_SEQ) return 1;
+#ifdef SG_BENCH_ONEDNN_OMP
+  if (runtime == DNNL_RUNTIME_OMP) return omp_get_max_threads();
+#endif
+  return -1;
+}
+
+const char *bench_dnnl_version(void) {
+  static char text[128];
+  const dnnl_version_t *v = dnnl_version();
+  snprintf(text, sizeof text, "oneDNN %d.%d.%d (%s), CPU runtime %s", v->major, v->minor, v->patch,
+           v->hash ? v->hash : "no hash", dnnl_runtime2str(v->cpu_runtime));
+  return text;
+}
+
+/* One argument of a product: the execution argument, the name of simdgrad's
+ * buffer, that buffer and its layout, and whether the product writes it. */
+struct arg_spec {
+  int arg;
+  const char *name;
+  void *data;
+  dnnl_memory_desc_t user_md;
+  int is_output;
+};
+
+/* The arguments of pass: simdgrad's layouts, X and dX batch x in, Y and dY
+ * batch x out (nc), W and dW in x out (io of oneDNN's {out, in} weights). */
+static int arg_specs(int pass, const struct bench_dense_args *a, struct arg_spec spec[3]) {
+  dnnl_dims_t xd = {(dnnl_dim_t)a->batch, (dnnl_dim_t)a->in}, wd = {(dnnl_dim_t)a->out, (dnnl_dim_t)a->in},
+              yd = {(dnnl_dim_t)a->batch, (dnnl_dim_t)a->out};
+  dnnl_memory_desc_t x, w, y;
+  dnnl_memory_desc_init_by_tag(&x, 2, xd, dnnl_f32, dnnl_nc);
+  dnnl_memory_desc_init_by_tag(&w, 2, wd, dnnl_f32, dnnl_io);
+  dnnl_memory_desc_init_by_tag(&y, 2, yd, dnnl_f32, dnnl_nc);
+  switch (pass) {
+  case BENCH_DENSE_FORWARD:
+    spec[0] = (struct arg_spec){DNNL_ARG_SRC, "X", (void *)a->X, x, 0};
+    spec[1] = (struct arg_spec){DNNL_ARG_WEIGHTS, "W", (void *)a->W, w, 0};
+    spec[2] = (struct arg_spec){DNNL_ARG_DST, "Y", a->Y, y, 1};
+    break;
+  case BENCH_DENSE_DW:
+    spec[0] = (struct arg_spec){DNNL_ARG_SRC, "X", (void *)a->X, x, 0};
+    spec[1] = (struct arg_spec){DNNL_ARG_DIFF_DST, "dY", (void *)a->dY, y, 0};
+    spec[2] = (struct arg_spec){DNNL_ARG_DIFF_WEIGHTS, "dW", a->dW, w, 1};
+    break;
+  default:
+    spec[0] = (struct arg_spec){DNNL_ARG_DIFF_DST, "dY", (void *)a->dY, y, 0};
+    spec[1] = (struct arg_spec){DNNL_ARG_WEIGHTS, "W", (void *)a->W, w, 0};
+    spec[2] = (struct arg_spec){DNNL_ARG_DIFF_SRC, "dX", a->dX, x, 1};
+    break;
+  }
+  return 3;
+}
+
+/* The primitive descriptor of pass, with simdgrad's layouts (any = 0) or
+ * oneDNN's choice (any = 1). The backward passes need a forward one as the
+ * hint, built with the same layouts. */
+static const char *make_pd(int pass, int any, const struct bench_dense_args *a, dnnl_primitive_desc_t *pd) {
+  struct arg_spec spec[3];
+  arg_specs(BENCH_DENSE_FORWARD, a, spec);
+  dnnl_memory_desc_t x = spec[0].user_md, w = spec[1].user_md, y = spec[2].user_md;
+  if (any) {
+    dnnl_memory_desc_init_by_tag(&x, 2, x.dims, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&w, 2, w.dims, dnnl_f32, dnnl_format_tag_any);
+    dnnl_memory_desc_init_by_tag(&y, 2, y.dims, dnnl_f32, dnnl_format_tag_any);
+  }
+  dnnl_inner_product_desc_t fwd, bwd;
+  dnnl_primitive_desc_t hint = NULL;
+  const char *err =
+      failed(dnnl_inner_product_forward_desc_init(&fwd, dnnl_forward_training, &x, &w, NULL, &y), "forward desc");
+  if (!err) err = failed(dnnl_primitive_desc_create(pass == BENCH_DENSE_FORWARD ? pd : &hint, &fwd, NULL, engine, NULL),
+                         "forward primitive_desc");
+  if (err || pass == BENCH_DENSE_FORWARD) return err;
+  if (pass == BENCH_DENSE_DW)
+    err = failed(dnnl_inner_product_backward_weights_desc_init(&bwd, &x, &w, NULL, &y), "backward_weights desc");
+  else
+    err = failed(dnnl_inner_product_backward_data_desc_init(&bwd, &x, &w, &y), "backward_data desc");
+  if (!err) err = failed(dnnl_primitive_desc_create(pd, &bwd, NULL, engine, hint), "backward primitive_desc");
+  dnnl_primitive_desc_destroy(hint);
+  return err;
+}
+
+/* A 2-D blocked layout in oneDNN's own notation: the dimensions outermost
+ * first (a = rows, b = columns of the logical tensor; upper case when
+ * blocked), then the inner blocks, e.g. ba, AB16b64a. */
+static void layout_name(const dnnl_memory_desc_t *md, char *buf, size_t size) {
+  if (md->format_kind != dnnl_blocked) {
+    snprintf(buf, size, "%s", dnnl_fmt_kind2str(md->format_kind));
+    return;
+  }
+  const dnnl_blocking_desc_t *b = &md->format_desc.blocking;
+  int order[DNNL_MAX_NDIMS], n = md->ndims, len = 0;
+  for (int d = 0; d < n; d++) order[d] = d;
+  for (int i = 1; i < n; i++)  /* by stride, largest first */
+    for (int j = i; j > 0 && b->strides[order[j]] > b->strides[order[j - 1]]; j--) {
+      int t = order[j];
+      order[j] = order[j - 1], order[j - 1] = t;
+    }
+  for (int i = 0; i < n && len < (int)size - 1; i++) {
+    int blocked = 0;
+    for (int k = 0; k < b->inner_nblks; k++) blocked |= b->inner_idxs[k] == order[i];
+    buf[len++] = (char)((blocked ? 'A' : 'a') + order[i]);
+  }
+  buf[len] = 0;
+  for (int k = 0; k < b->inner_nblks && len < (int)size; k++)
+    len += snprintf(buf + len, size - (size_t)len, "%lld%c", (long long)b->inner_blks[k], 'a' + (int)b->inner_idxs[k]);
+}
+
+/* "<impl>" and, for each buffer oneDNN wants in another layout than
+ * simdgrad's, "; <name> as <layout>". */
+static void describe(dnnl_primitive_desc_t pd, const struct arg_spec *spec, int n, char *buf, size_t size) {
+  const char *impl = "?";
+  dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+  int len = snprintf(buf, size, "%s", impl);
+  for (int i = 0; i < n && len < (int)size; i++) {
+    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, spec[i].arg);
+    if (!md || dnnl_memory_desc_equal(md, &spec[i].user_md)) continue;
+    char layout[64];
+    layout_name(md, layout, sizeof layout);
+    len += snprintf(buf + len, size - (size_t)len, "; %s as %s", spec[i].name, layout);
+  }
+}
+
+const char *bench_dnnl_describe(int pass, int any, const struct bench_dense_args *a, char *buf, size_t size) {
+  const char *err = bench_dnnl_init();
+  dnnl_primitive_desc_t pd = NULL;
+  if (!err) err = make_pd(pass, any, a, &pd);
+  if (err) return err;
+  struct arg_spec spec[3];
+  describe(pd, spec, arg_specs(pass, a, spec), buf, size);
+  dnnl_primitive_desc_destroy(pd);
+  return 0;
+}
+
+struct bench_dnnl_job {
+  dnnl_primitive_t prim;
+  dnnl_exec_arg_t args[3];
+  dnnl_memory_t user[3], own[3]; /* own[i]: oneDNN's copy in its layout, or NULL */
+  dnnl_primitive_t reorder[3];   /* user <-> own, in the direction the data goes */
+  int is_output[3];
+  int nreorders;
+  char label[256];
+};
+
+void bench_dnnl_destroy(struct bench_dnnl_job *job) {
+  if (!job) return;
+  for (int i = 0; i < 3; i++) {
+    if (job->reorder[i]) dnnl_primitive_destroy(job->reorder[i]);
+    if (job->own[i]) dnnl_memory_destroy(job->own[i]);
+    if (job->user[i]) dnnl_memory_destroy(job->user[i]);
+  }
+  if (job->prim) dnnl_primitive_destroy(job->prim);
+  free(job);
+}
+
+static const char *run_reorder(struct bench_dnnl_job *job, int i, int in) {
+  dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, in ? job->user[i] : job->own[i]},
+                             {DNNL_ARG_TO, in ? job->own[i] : job->user[i]}};
+  return failed(dnnl_primitive_execute(job->reorder[i], stream, 2, args), "reorder");
+}
+
+const char *bench_dnnl_create(int pass, int any, const struct bench_dense_args *a, struct bench_dnnl_job **out) {
+  *out = NULL;
+  const char *err = bench_dnnl_init();
+  dnnl_primitive_desc_t pd = NULL;
+  if (!err) err = make_pd(pass, any, a, &pd);
+  if (err) return err;
+  struct bench_dnnl_job *job = calloc(1, sizeof *job);
+  if (!job) {
+    dnnl_primitive_desc_destroy(pd);
+    return "oneDNN: out of memory";
+  }
+  struct arg_spec spec[3];
+  int n = arg_specs(pass, a, spec);
+  describe(pd, spec, n, job->label, sizeof job->label);
+  err = failed(dnnl_primitive_create(&job->prim, pd), "dnnl_primitive_create");
+  for (int i = 0; i < n && !err; i++) {
+    const dnnl_memory_desc_t *md = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, spec[i].arg);
+    err = failed(dnnl_memory_create(&job->user[i], &spec[i].user_md, engine, spec[i].data), "dnnl_memory_create");
+    job->args[i] = (dnnl_exec_arg_t){spec[i].arg, job->user[i]};
+    job->is_output[i] = spec[i].is_output;
+    if (err || !md || dnnl_memory_desc_equal(md, &spec[i].user_md)) continue;
+    dnnl_primitive_desc_t rpd = NULL;
+    const dnnl_memory_desc_t *from = spec[i].is_output ? md : &spec[i].user_md,
+                             *to = spec[i].is_output ? &spec[i].user_md : md;
+    err = failed(dnnl_memory_create(&job->own[i], md, engine, DNNL_MEMORY_ALLOCATE), "dnnl_memory_create");
+    if (!err) err = failed(dnnl_reorder_primitive_desc_create(&rpd, from, engine, to, engine, NULL), "reorder desc");
+    if (!err) err = failed(dnnl_primitive_create(&job->reorder[i], rpd), "reorder primitive");
+    dnnl_primitive_desc_destroy(rpd);
+    job->args[i].memory = job->own[i];
+    job->nreorders++;
+    /* The inputs in oneDNN's layout once, so that every timed run reads the
+     * same values as simdgrad's. */
+    if (!err && !spec[i].is_output) err = run_reorder(job, i, 1);
+  }
+  if (!err) err = failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
+  dnnl_primitive_desc_destroy(pd);
+  if (err) {
+    bench_dnnl_destroy(job);
+    return err;
+  }
+  *out = job;
+  return 0;
+}
+
+const char *bench_dnnl_label(const struct bench_dnnl_job *job) { return job->label; }
+int bench_dnnl_reorders(const struct bench_dnnl_job *job) { return job->nreorders; }
+
+/* Every reorder of the job once: inputs from simdgrad's layout into
+ * oneDNN's, outputs back. */
+const char *bench_dnnl_reorder(struct bench_dnnl_job *job) {
+  const char *err = 0;
+  for (int i = 0; i < 3 && !err; i++)
+    if (job->reorder[i]) err = run_reorder(job, i, !job->is_output[i]);
+  if (!err) err = failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
+  return err;
+}
+
+const char *bench_dnnl_run(struct bench_dnnl_job *job) {
+  const char *err = failed(dnnl_primitive_execute(job->prim, stream, 3, job->args), "dnnl_primitive_execute");
+  if (!err) err = failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
+  return err;
+}

@@ -414,7 +414,7 @@ void bm_memcpy_rows(benchmark::State &state, size_t rows, size_t cols) {
 
 // ---- the dense set ----------------------------------------------------------------------
 
-// The shapes of issue 5: the two layers of the README's MLP, 784 -> 100 and
+// The shapes: the two layers of the README's MLP, 784 -> 100 and
 // 100 -> 10, at batch 1, 32 and 256, and a square 1024^3 product; the outer
 // product (sger) at 784x100 and 4096x4096.
 struct DenseShape {
@@ -1162,7 +1162,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::string label, kernel, sn, blas, plain, any, xnn;
       double target;
     };
-    // Targets of issue 5: >= 1.0x OpenBLAS at the MLP layer (batch 256),
+    // The targets against OpenBLAS: >= 1.0x at the MLP layer (batch 256),
     // >= 0.85x at 1024^3, >= 1.0x for sger; the other shapes are for reference.
     auto target_of = [](const DenseShape &s) {
       return s.batch == 256 && s.in == 784 && s.out == 100 ? 1.0 : s.batch == 1024 ? 0.85 : 0.0;

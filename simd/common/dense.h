@@ -374,6 +374,7 @@ static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t l
  * interleaved (more chains in flight) measured slower, their transposed
  * blocks spilling from the 32 registers. */
 static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_t ldw, float *dx) {
+  const float *end = W + (k - 1) * ldw + n; /* one past the last float of W */
   for (size_t i0 = 0; i0 < k; i0 += SG_VL) {
     int nrow = k - i0 < SG_VL ? (int)(k - i0) : SG_VL;
     const float *w = W + i0 * ldw;
@@ -385,12 +386,17 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
       for (int c = 0; c < SG_VL; c++) acc = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc);
     }
     if (o0 < n) {
-      /* columns past n are 0 in t and get dy = 0: fma(0, 0, acc) is acc, as
-       * acc is never -0 (a chain from +0 reaches -0 only through a -0
-       * addend), so the padding changes no bit and t needs no runtime index */
-      dn_load_block_t(t, w + o0, ldw, nrow, (ptrdiff_t)(n - o0));
+      /* Whole rows are loaded where W goes on past them (what lies past
+       * column n belongs to the next row and is not used): the masked,
+       * shuffled path cost this tail block twice a whole one. */
+      size_t cnt = n - o0;
+      if (nrow == SG_VL && w + o0 + (SG_VL - 1) * ldw + SG_VL <= end)
+        v_load_t(t, w + o0, ldw);
+      else
+        dn_load_block_t(t, w + o0, ldw, nrow, (ptrdiff_t)cnt);
 #pragma GCC unroll 16
-      for (int c = 0; c < SG_VL; c++) acc = v_fma(v_set((size_t)c < n - o0 ? dy[o0 + (size_t)c] : 0.0f), t[c], acc);
+      for (int c = 0; c < SG_VL; c++)
+        if ((size_t)c < cnt) acc = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc);
     }
     dn_store_part(dx + i0, nrow, v_canon_nan(acc));
   }

@@ -265,8 +265,8 @@ static void *dn_alloc(size_t floats) {
  * packed (A when its rows are contiguous, B when its rows are): for the
  * layer's shapes (784 -> 100 at batch 32: W 306 KiB, X 98 KiB) the copies
  * cost as much as the FMAs, and everything stays in L2. Larger ones are
- * packed as usual: rows a power-of-two apart (1024^3) map to the same L1 sets
- * and pages, which packing avoids. A tail panel of B read in place is read
+ * packed as usual: read in place, 1024^3 ran 0.94x (forward) and 0.75x (dW)
+ * as fast, its rows a power of two apart mapping to the same L1 sets. A tail panel of B read in place is read
  * with masked loads; an edge panel of A (mr < MR) is still packed,
  * zero-padded, so that no tile reads past the operand. X^T (dW), whose MR
  * floats per k lie a whole row of X apart from the next k's, is read in place

@@ -131,8 +131,8 @@ SG_INLINE void dn_tile(const int NV, const int AR1, const int MASKB, size_t kc, 
 }
 
 /* One compiled tile per vector count nv = 1..NV (the last column panel is as
- * narrow as it can be: N = 100 on AVX-512 is 3 panels of 32 and one of 16)
- * and per way of reading A and B. */
+ * narrow as it can be: N = 100 on AVX-512 is 2 panels of 48 and one of 16,
+ * 4 lanes of it used) and per way of reading A and B. */
 #define DN_TILE_NV(NVC)                                                                            \
   static __attribute__((noinline)) void dn_tile_##NVC(int ar1, int maskb, size_t kc, const float *a, \
                                                       size_t as, const float *b, size_t ldb,         \
@@ -266,8 +266,9 @@ static void *dn_alloc(size_t floats) {
  * layer's shapes (784 -> 100 at batch 32: W 306 KiB, X 98 KiB) the copies
  * cost as much as the FMAs, and everything stays in L2. Larger ones are
  * packed as usual: read in place, 1024^3 ran 0.94x (forward) and 0.75x (dW)
- * as fast, its rows a power of two apart mapping to the same L1 sets. A tail panel of B read in place is read
- * with masked loads; an edge panel of A (mr < MR) is still packed,
+ * as fast, its rows a power of two apart mapping to the same L1 sets. A tail
+ * panel of B read in place is read with masked loads; an edge panel of A
+ * (mr < MR) is still packed,
  * zero-padded, so that no tile reads past the operand. X^T (dW), whose MR
  * floats per k lie a whole row of X apart from the next k's, is read in place
  * only up to a quarter of that: 1.3-1.5x faster at 100 -> 10 (X 13-100 KiB),
@@ -368,13 +369,14 @@ static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t l
  * one FMA chain over o from +0, as the tiles. Lanes are outputs i, whose W
  * entries lie a row apart, so W is read in SG_VL x SG_VL blocks and
  * transposed as they are loaded (v_load_t): the batch-1 dX, where the GEMM
- * path ran at 0.6x OpenBLAS. The transposes bound it: on AVX-512 a 16 x 16
- * block costs about 48 cycles of ports 0 and 5 (48 inserts, 32 shuffles and
- * 16 FMAs) for 256 products. One block of outputs at a time: two or four
- * interleaved (more chains in flight) measured slower, their transposed
- * blocks spilling from the 32 registers. */
+ * path ran at 0.6x OpenBLAS. On AVX-512 a 16 x 16 block costs about 48
+ * cycles of ports 0 and 5 (48 inserts, 32 shuffles and 16 FMAs) for 256
+ * products, and its 16 FMAs are one dependent chain (64 cycles of latency):
+ * about 70 cycles a block measured. One block of outputs at a time: two or
+ * four interleaved (more chains in flight) spilled the transposed blocks
+ * from the 32 registers and were slower at 1024 x 1024. */
 static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_t ldw, float *dx) {
-  const float *end = W + (k - 1) * ldw + n; /* one past the last float of W */
+  const size_t size = (k - 1) * ldw + n; /* floats of W */
   for (size_t i0 = 0; i0 < k; i0 += SG_VL) {
     int nrow = k - i0 < SG_VL ? (int)(k - i0) : SG_VL;
     const float *w = W + i0 * ldw;
@@ -390,7 +392,7 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
        * column n belongs to the next row and is not used): the masked,
        * shuffled path cost this tail block twice a whole one. */
       size_t cnt = n - o0;
-      if (nrow == SG_VL && w + o0 + (SG_VL - 1) * ldw + SG_VL <= end)
+      if (nrow == SG_VL && (i0 + SG_VL - 1) * ldw + o0 + SG_VL <= size)
         v_load_t(t, w + o0, ldw);
       else
         dn_load_block_t(t, w + o0, ldw, nrow, (ptrdiff_t)cnt);

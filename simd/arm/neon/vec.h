@@ -97,7 +97,6 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[4]) {
   r[3] = vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1]));
 }
 
-
 /* The 4 x 4 block at p (rows ld floats apart) loaded transposed: t[c] lane
  * r = p[r * ld + c]. */
 static inline __attribute__((always_inline)) void v_load_t(vf t[4], const float *p, size_t ld) {

@@ -89,9 +89,9 @@ static inline float v_hmax(vf a) {
  * what lane c of r[k] was): unpack pairs, pairs of pairs, then 128-bit halves. */
 static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
   __m256 t[8];
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 8; k += 2) t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 8; k += 4) {
     __m256d a = _mm256_castps_pd(t[k]), b = _mm256_castps_pd(t[k + 1]);
     __m256d c = _mm256_castps_pd(t[k + 2]), d = _mm256_castps_pd(t[k + 3]);
@@ -99,10 +99,10 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
     r[k + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), r[k + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
   }
   /* r[4g + j], half h: column 4h + j of rows 4g..4g+3 */
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int j = 0; j < 4; j++)
     t[j] = _mm256_permute2f128_ps(r[j], r[4 + j], 0x20), t[4 + j] = _mm256_permute2f128_ps(r[j], r[4 + j], 0x31);
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 8; k++) r[k] = t[k];
 }
 

@@ -86,9 +86,9 @@ static inline float v_hmax(vf a) { return _mm512_reduce_max_ps(a); }
  * 128-bit lanes in two shuffles: 64 shuffles. */
 static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
   __m512 t[16];
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 16; k += 2) t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 16; k += 4) {
     __m512d a = _mm512_castps_pd(t[k]), b = _mm512_castps_pd(t[k + 1]);
     __m512d c = _mm512_castps_pd(t[k + 2]), d = _mm512_castps_pd(t[k + 3]);
@@ -96,14 +96,14 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
     r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
   }
   /* r[4g + j], 128-bit lane l: column 4l + j of rows 4g..4g+3 */
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int j = 0; j < 4; j++) {
     __m512 p = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x44), q = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xee);
     __m512 s = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x44), u = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xee);
     t[j] = _mm512_shuffle_f32x4(p, s, 0x88), t[4 + j] = _mm512_shuffle_f32x4(p, s, 0xdd);
     t[8 + j] = _mm512_shuffle_f32x4(q, u, 0x88), t[12 + j] = _mm512_shuffle_f32x4(q, u, 0xdd);
   }
-  #pragma GCC unroll 16
+#pragma GCC unroll 16
   for (int k = 0; k < 16; k++) r[k] = t[k];
 }
 

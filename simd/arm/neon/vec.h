@@ -97,10 +97,14 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[4]) {
   r[3] = vcombine_f32(vget_high_f32(a.val[1]), vget_high_f32(b.val[1]));
 }
 
-/* The 4 x 4 block at p (rows ld floats apart) loaded transposed: t[c] lane
- * r = p[r * ld + c]. */
-static inline __attribute__((always_inline)) void v_load_t(vf t[4], const float *p, size_t ld) {
-  for (int r = 0; r < 4; r++) t[r] = vld1q_f32(p + (size_t)r * ld);
+/* Columns 4q..4q+3 (q = 0: the whole 4 x 4 block) at p (rows ld floats
+ * apart) loaded transposed: t[c] lane r = p[r * ld + 4q + c]. */
+static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float *p, size_t ld, int q) {
+  for (int r = 0; r < 4; r++) t[r] = vld1q_f32(p + (size_t)r * ld + 4 * q);
   v_transpose(t);
+}
+
+static inline __attribute__((always_inline)) void v_load_t(vf t[4], const float *p, size_t ld) {
+  v_load_t4(t, p, ld, 0);
 }
 #endif

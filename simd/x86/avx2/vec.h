@@ -107,29 +107,27 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
 }
 
 
-/* The 8 x 8 block at p (rows ld floats apart) loaded transposed: t[c] lane
- * r = p[r * ld + c]. Each vector is built from two 128-bit row pieces (a load
- * and an insert from memory), so only the two in-lane shuffle stages remain
- * (16 shuffles instead of v_transpose's 24). Vector 4q + j, before them,
- * holds columns 4q..4q+3 of rows j and 4 + j in its two lanes. */
-static inline __attribute__((always_inline)) void v_load_t(vf t[8], const float *p, size_t ld) {
-  __m256 z[8];
-#pragma GCC unroll 8
-  for (int q = 0; q < 2; q++)
-#pragma GCC unroll 8
-    for (int j = 0; j < 4; j++) {
-      const float *r = p + (size_t)j * ld + 4 * q;
-      z[4 * q + j] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(r)), _mm_loadu_ps(r + 4 * ld), 1);
-    }
-#pragma GCC unroll 8
-  for (int q = 0; q < 2; q++) { /* a 4 x 4 transpose inside each 128-bit lane */
-    __m256 a = _mm256_unpacklo_ps(z[4 * q], z[4 * q + 1]), b = _mm256_unpackhi_ps(z[4 * q], z[4 * q + 1]);
-    __m256 c = _mm256_unpacklo_ps(z[4 * q + 2], z[4 * q + 3]), d = _mm256_unpackhi_ps(z[4 * q + 2], z[4 * q + 3]);
-    __m256d ad = _mm256_castps_pd(a), bd = _mm256_castps_pd(b), cd = _mm256_castps_pd(c), dd = _mm256_castps_pd(d);
-    t[4 * q] = _mm256_castpd_ps(_mm256_unpacklo_pd(ad, cd));
-    t[4 * q + 1] = _mm256_castpd_ps(_mm256_unpackhi_pd(ad, cd));
-    t[4 * q + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(bd, dd));
-    t[4 * q + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(bd, dd));
+/* Columns 4q..4q+3 of the 8 x 8 block at p (rows ld floats apart) loaded
+ * transposed: t[c] lane r = p[r * ld + 4q + c]. Each vector is built from two
+ * 128-bit row pieces (a load and an insert from memory), so only an in-lane
+ * 4 x 4 transpose remains (8 shuffles; v_transpose takes 24 for the block).
+ * Vector j, before it, holds the four columns of rows j and 4 + j. */
+static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float *p, size_t ld, int q) {
+  __m256 z[4];
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; j++) {
+    const float *r = p + (size_t)j * ld + 4 * q;
+    z[j] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(r)), _mm_loadu_ps(r + 4 * ld), 1);
   }
+  __m256d a = _mm256_castps_pd(_mm256_unpacklo_ps(z[0], z[1])), b = _mm256_castps_pd(_mm256_unpackhi_ps(z[0], z[1]));
+  __m256d c = _mm256_castps_pd(_mm256_unpacklo_ps(z[2], z[3])), d = _mm256_castps_pd(_mm256_unpackhi_ps(z[2], z[3]));
+  t[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(a, c)), t[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, c));
+  t[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), t[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
+}
+
+/* The whole 8 x 8 block at p loaded transposed: t[c] lane r = p[r * ld + c]. */
+static inline __attribute__((always_inline)) void v_load_t(vf t[8], const float *p, size_t ld) {
+  v_load_t4(t, p, ld, 0);
+  v_load_t4(t + 4, p, ld, 1);
 }
 #endif

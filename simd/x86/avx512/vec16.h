@@ -108,35 +108,32 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
 }
 
 
-/* The 16 x 16 block at p (rows ld floats apart) loaded transposed: t[c] lane
- * r = p[r * ld + c]. Cheaper than 16 loads and v_transpose, whose 64 shuffles
- * all run on port 5: each vector is built from four 128-bit row pieces (a
- * load and three inserts from memory, which also run on port 0), leaving two
- * in-lane stages of shuffles (32). Vector 4q + j, before those stages, holds
- * columns 4q..4q+3 of rows j, 4 + j, 8 + j, 12 + j in its four lanes. */
-static inline __attribute__((always_inline)) void v_load_t(vf t[16], const float *p, size_t ld) {
-  __m512 z[16];
+/* Columns 4q..4q+3 of the 16 x 16 block at p (rows ld floats apart) loaded
+ * transposed: t[c] lane r = p[r * ld + 4q + c]. Cheaper than 16 loads and
+ * v_transpose, whose 64 shuffles all run on port 5: each vector is built from
+ * four 128-bit row pieces (a load and three inserts from memory, which also
+ * run on port 0), leaving one in-lane 4 x 4 transpose (8 shuffles). Vector j,
+ * before it, holds the four columns of rows j, 4 + j, 8 + j, 12 + j. */
+static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float *p, size_t ld, int q) {
+  __m512 z[4];
   const size_t l4 = 4 * ld * sizeof(float), l12 = 3 * l4; /* bytes: base + index addressing */
-#pragma GCC unroll 16
+#pragma GCC unroll 4
   for (int j = 0; j < 4; j++) {
-    const char *r = (const char *)(p + (size_t)j * ld);
-#pragma GCC unroll 16
-    for (int q = 0; q < 4; q++) {
-      __m512 v = _mm512_castps128_ps512(_mm_loadu_ps((const float *)(r + 16 * q)));
-      v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l4 + 16 * q)), 1);
-      v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + 2 * l4 + 16 * q)), 2);
-      z[4 * q + j] = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l12 + 16 * q)), 3);
-    }
+    const char *r = (const char *)(p + (size_t)j * ld) + 16 * q;
+    __m512 v = _mm512_castps128_ps512(_mm_loadu_ps((const float *)r));
+    v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l4)), 1);
+    v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + 2 * l4)), 2);
+    z[j] = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l12)), 3);
   }
-#pragma GCC unroll 16
-  for (int q = 0; q < 4; q++) { /* a 4 x 4 transpose inside each 128-bit lane */
-    __m512 a = _mm512_unpacklo_ps(z[4 * q], z[4 * q + 1]), b = _mm512_unpackhi_ps(z[4 * q], z[4 * q + 1]);
-    __m512 c = _mm512_unpacklo_ps(z[4 * q + 2], z[4 * q + 3]), d = _mm512_unpackhi_ps(z[4 * q + 2], z[4 * q + 3]);
-    __m512d ad = _mm512_castps_pd(a), bd = _mm512_castps_pd(b), cd = _mm512_castps_pd(c), dd = _mm512_castps_pd(d);
-    t[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(ad, cd));
-    t[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(ad, cd));
-    t[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(bd, dd));
-    t[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(bd, dd));
-  }
+  __m512d a = _mm512_castps_pd(_mm512_unpacklo_ps(z[0], z[1])), b = _mm512_castps_pd(_mm512_unpackhi_ps(z[0], z[1]));
+  __m512d c = _mm512_castps_pd(_mm512_unpacklo_ps(z[2], z[3])), d = _mm512_castps_pd(_mm512_unpackhi_ps(z[2], z[3]));
+  t[0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c)), t[1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+  t[2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), t[3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+}
+
+/* The whole 16 x 16 block at p loaded transposed: t[c] lane r = p[r * ld + c]. */
+static inline __attribute__((always_inline)) void v_load_t(vf t[16], const float *p, size_t ld) {
+#pragma GCC unroll 4
+  for (int q = 0; q < 4; q++) v_load_t4(t + 4 * q, p, ld, q);
 }
 #endif

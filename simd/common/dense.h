@@ -290,13 +290,9 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
   size_t ncmax = N < SG_DENSE_NC ? (N + SG_DENSE_NR - 1) / SG_DENSE_NR * SG_DENSE_NR : SG_DENSE_NC;
   size_t na = (a_direct ? (M % SG_DENSE_MR ? SG_DENSE_MR : 0) : mcmax) * kcmax;
   size_t nb = b_direct ? 0 : ncmax * kcmax;
-  _Alignas(64) float stack_a[SG_DENSE_STACK];
-  float *pa = na <= SG_DENSE_STACK ? stack_a : dn_alloc(na), *pb = nb ? dn_alloc(nb) : NULL;
-  if (!pa || (nb && !pb)) {
-    if (pa != stack_a) free(pa);
-    free(pb);
-    return -1;
-  }
+  _Alignas(64) float stack[SG_DENSE_STACK];
+  float *pa = na + nb <= SG_DENSE_STACK ? stack : dn_alloc(na + nb), *pb = pa + na;
+  if (!pa) return -1;
   for (size_t jc = 0; jc < N; jc += SG_DENSE_NC) {
     size_t nc = N - jc < SG_DENSE_NC ? N - jc : SG_DENSE_NC;
     for (size_t pc = 0; pc < K; pc += SG_DENSE_KC) {
@@ -328,8 +324,7 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
       }
     }
   }
-  if (pa != stack_a) free(pa);
-  free(pb);
+  if (pa != stack) free(pa);
   return 0;
 }
 

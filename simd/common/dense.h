@@ -372,6 +372,23 @@ static void dn_gemv(size_t k, size_t n, const float *x, const float *W, size_t l
  * registers live, where two whole transposed blocks spilled): 784 -> 100 went
  * from 19 to 23 GFLOP/s. Only while W is cache-sized: streamed from memory
  * (1024 x 1024) the pairs were slower (10.6 against 13.6). */
+/* The last, partial block of columns of one block of outputs: acc gets
+ * fma(dy[c], column c, acc) for c < cnt. Whole rows are loaded where W goes
+ * on past them (what lies past the last column belongs to the next row and
+ * is not used): the masked, shuffled path cost this block twice a whole one. */
+SG_INLINE vf dn_gemv_t_tail(vf acc, const float *w, size_t ldw, int nrow, int whole, const float *dy,
+                            size_t cnt) {
+  vf t[SG_VL];
+  if (whole)
+    v_load_t(t, w, ldw);
+  else
+    dn_load_block_t(t, w, ldw, nrow, (ptrdiff_t)cnt);
+#pragma GCC unroll 16
+  for (int c = 0; c < SG_VL; c++)
+    if ((size_t)c < cnt) acc = v_fma(v_set(dy[c]), t[c], acc);
+  return acc;
+}
+
 static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_t ldw, float *dx) {
   const size_t size = (k - 1) * ldw + n; /* floats of W */
   size_t i0 = 0;
@@ -392,23 +409,9 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
         for (int c = 0; c < 4; c++) acc1 = v_fma(v_set(dy[o0 + 4 * (size_t)q + (size_t)c]), tb[c], acc1);
       }
     if (o0 < n) {
-      size_t cnt = n - o0;
-      vf t[SG_VL];
       int whole = (i0 + 2 * SG_VL - 1) * ldw + o0 + SG_VL <= size;
-      if (whole)
-        v_load_t(t, w0 + o0, ldw);
-      else
-        dn_load_block_t(t, w0 + o0, ldw, SG_VL, (ptrdiff_t)cnt);
-#pragma GCC unroll 16
-      for (int c = 0; c < SG_VL; c++)
-        if ((size_t)c < cnt) acc0 = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc0);
-      if (whole)
-        v_load_t(t, w1 + o0, ldw);
-      else
-        dn_load_block_t(t, w1 + o0, ldw, SG_VL, (ptrdiff_t)cnt);
-#pragma GCC unroll 16
-      for (int c = 0; c < SG_VL; c++)
-        if ((size_t)c < cnt) acc1 = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc1);
+      acc0 = dn_gemv_t_tail(acc0, w0 + o0, ldw, SG_VL, whole, dy + o0, n - o0);
+      acc1 = dn_gemv_t_tail(acc1, w1 + o0, ldw, SG_VL, whole, dy + o0, n - o0);
     }
     v_store(dx + i0, v_canon_nan(acc0));
     v_store(dx + i0 + SG_VL, v_canon_nan(acc1));
@@ -423,19 +426,9 @@ static void dn_gemv_t(size_t k, size_t n, const float *dy, const float *W, size_
 #pragma GCC unroll 16
       for (int c = 0; c < SG_VL; c++) acc = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc);
     }
-    if (o0 < n) {
-      /* Whole rows are loaded where W goes on past them (what lies past
-       * column n belongs to the next row and is not used): the masked,
-       * shuffled path cost this tail block twice a whole one. */
-      size_t cnt = n - o0;
-      if (nrow == SG_VL && (i0 + SG_VL - 1) * ldw + o0 + SG_VL <= size)
-        v_load_t(t, w + o0, ldw);
-      else
-        dn_load_block_t(t, w + o0, ldw, nrow, (ptrdiff_t)cnt);
-#pragma GCC unroll 16
-      for (int c = 0; c < SG_VL; c++)
-        if ((size_t)c < cnt) acc = v_fma(v_set(dy[o0 + (size_t)c]), t[c], acc);
-    }
+    if (o0 < n)
+      acc = dn_gemv_t_tail(acc, w + o0, ldw, nrow, nrow == SG_VL && (i0 + SG_VL - 1) * ldw + o0 + SG_VL <= size,
+                           dy + o0, n - o0);
     dn_store_part(dx + i0, nrow, v_canon_nan(acc));
   }
 }

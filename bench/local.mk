@@ -133,3 +133,14 @@ bench:
 	exit 1
 endif
 .PHONY: bench bench-full
+
+# make bench-train: the training pass of `simdgrad train` (784-100-10
+# sigmoid, Fashion-MNIST) against the same net and step in PyTorch, one
+# thread each, seconds per epoch at batch 32 and 256 (bench/bench-train.sh;
+# BENCH_TRAIN_EPOCHS, BENCH_TRAIN_BATCHES). PyTorch (python3-torch) is
+# optional: without it its column says "skipped". Needs the Fashion-MNIST
+# files (dataset-fashion-mnist).
+EXTRA_DIST += bench/bench-train.sh bench/train-torch.py
+bench-train: src/cli/simdgrad$(EXEEXT)
+	@$(SHELL) $(srcdir)/bench/bench-train.sh src/cli/simdgrad$(EXEEXT) $(srcdir)/bench/train-torch.py
+.PHONY: bench-train

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The PyTorch peer of `make bench-train`: the training pass of `simdgrad
+train`'s default net, timed the same way.
+
+The same net and step: 784 -> hidden -> 10 with a sigmoid (or tanh, relu)
+hidden layer, Xavier-uniform weights, zero biases, softmax + cross-entropy
+averaged over the batch, plain SGD. The same data: Fashion-MNIST's training
+images as pixels / 255, shuffled each epoch, gathered into batches. The same
+clock: the seconds of an epoch's training pass (shuffle, gather, forward,
+backward, update), without the test. One thread (torch.set_num_threads(1)),
+as simdgrad's kernels are single-threaded.
+
+Prints one line per epoch, tab-separated: epoch, mean loss, seconds. Exits 3
+with a message when torch is not importable, so that the caller can skip it.
+"""
+import argparse
+import gzip
+import struct
+import sys
+import time
+
+
+def read_idx(path, dims):
+    """An IDX file (gzip or plain) as its raw bytes and shape; checks the header."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    magic, = struct.unpack(">I", data[:4])
+    if magic != 0x800 + dims:
+        sys.exit(f"train-torch: {path}: not an IDX file of {dims} dimensions (magic {magic:#x})")
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    body = data[4 + 4 * dims:]
+    count = 1
+    for d in shape:
+        count *= d
+    if len(body) != count:
+        sys.exit(f"train-torch: {path}: {len(body)} bytes of data for a {shape} array")
+    return body, shape
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--hidden", type=int, default=100)
+    p.add_argument("--act", choices=["sigmoid", "tanh", "relu"], default="sigmoid")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=0.1)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--limit", type=int, default=0, help="use the first N training images")
+    a = p.parse_args()
+    if a.hidden < 1 or a.epochs < 1 or a.batch < 1 or a.limit < 0:
+        sys.exit("train-torch: --hidden, --epochs and --batch must be positive, --limit not negative")
+    try:
+        import torch
+    except ImportError:
+        print("train-torch: PyTorch is not installed (Debian: python3-torch)", file=sys.stderr)
+        sys.exit(3)
+
+    torch.set_num_threads(1)
+    torch.manual_seed(a.seed)
+    images, ishape = read_idx(f"{a.data}/train-images-idx3-ubyte.gz", 3)
+    labels, lshape = read_idx(f"{a.data}/train-labels-idx1-ubyte.gz", 1)
+    if ishape[1:] != (28, 28) or lshape[0] != ishape[0]:
+        sys.exit(f"train-torch: images {ishape} and labels {lshape} do not match")
+    n = ishape[0] if a.limit == 0 else min(a.limit, ishape[0])
+    x = torch.frombuffer(bytearray(images), dtype=torch.uint8)[: n * 784].view(n, 784).float() / 255.0
+    y = torch.frombuffer(bytearray(labels), dtype=torch.uint8)[:n].long()
+
+    act = {"sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[a.act]
+    net = torch.nn.Sequential(torch.nn.Linear(784, a.hidden), act(), torch.nn.Linear(a.hidden, 10))
+    for layer in (net[0], net[2]):
+        torch.nn.init.xavier_uniform_(layer.weight)
+        torch.nn.init.zeros_(layer.bias)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(net.parameters(), lr=a.lr)
+
+    print(f"train-torch: torch {torch.__version__}, {torch.get_num_threads()} thread, "
+          f"784-{a.hidden}-10 {a.act}, batch {a.batch}, lr {a.lr}, {n} images", file=sys.stderr)
+    print("epoch\ttrain_loss\tseconds")
+    for e in range(1, a.epochs + 1):
+        t0 = time.perf_counter()
+        order = torch.randperm(n)
+        loss_sum, batches = 0.0, 0
+        for first in range(0, n, a.batch):
+            idx = order[first:first + a.batch]
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(net(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            loss_sum += loss.item()
+            batches += 1
+        seconds = time.perf_counter() - t0
+        print(f"{e}\t{loss_sum / batches:.6f}\t{seconds:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

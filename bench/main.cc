@@ -1145,7 +1145,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   // Per product and shape: GFLOP/s of each ISA and each peer, the best ISA
   // and the peers as a fraction of the core's FMA peak (the faster of
   // fma_peak/avx512 and fma_peak/avx2); then the best ISA over each peer,
-  // with the target against OpenBLAS; then oneDNN's reorders.
+  // with the target against OpenBLAS; then oneDNN's reorders.
   void dense_summary(std::FILE *out, double ghz) const {
     double peak = 0;
     std::fprintf(out, "  dense set (GFLOP/s = 1e9 flops/s; 2*batch*in*out flops per product, 2*m*n per outer product):\n");

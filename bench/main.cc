@@ -1186,6 +1186,18 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       return std::string(buf);
     };
     auto rate = [&](const std::string &name) { return name.empty() ? 0.0 : get(name); };
+    // A row's figures: the best ISA and each peer's GFLOP/s, 0 where not measured.
+    struct Rates {
+      std::string isa;
+      double best, blas, plain, any, xnn, dnnl;
+    };
+    auto rates_of = [&](const Row &r) {
+      Rates v;
+      v.best = best_of(r.kernel, r.sn, &v.isa);
+      v.blas = rate(r.blas), v.plain = rate(r.plain), v.any = rate(r.any), v.xnn = rate(r.xnn);
+      v.dnnl = std::max(v.plain, v.any);
+      return v;
+    };
     std::vector<sg_isa> isas;  // the ISAs measured (scalar only with --full)
     for (sg_isa isa : isas_of_this_arch())
       for (const Row &r : rows)
@@ -1198,21 +1210,20 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, " %8s %8s %8s %8s %7s %7s %7s\n", "openblas", "dnnl_pl", "dnnl_any", "xnn_fc", "%peak",
                  "blas%pk", "dnnl%pk");
     for (const Row &r : rows) {
-      std::string line, isa;
+      std::string line;
       bool any = false;
       for (sg_isa i : isas) {
         double v = get(r.kernel + "/" + sg_isa_name(i) + "/" + r.sn);
         any = any || v > 0;
         line += num(v, " %*.2f", 7);
       }
-      double best = best_of(r.kernel, r.sn, &isa), blas = rate(r.blas), plain = rate(r.plain),
-             dany = rate(r.any), xnn = rate(r.xnn), dnnl = std::max(plain, dany);
-      if (!any && !(blas > 0) && !(dnnl > 0) && !(xnn > 0)) continue;
+      Rates v = rates_of(r);
+      if (!any && !(v.blas > 0) && !(v.dnnl > 0) && !(v.xnn > 0)) continue;
       std::fprintf(out, "    %-8s %-16s%s%s%s%s%s", r.label.c_str(), r.sn.c_str(), line.c_str(),
-                   num(blas, " %*.2f", 8).c_str(), num(plain, " %*.2f", 8).c_str(), num(dany, " %*.2f", 8).c_str(),
-                   num(xnn, " %*.2f", 8).c_str());
-      for (double v : {best, blas, dnnl})
-        std::fprintf(out, "%s%s", num(peak > 0 ? 100 * v / peak : 0, " %*.1f", 6).c_str(), v > 0 && peak > 0 ? "%" : " ");
+                   num(v.blas, " %*.2f", 8).c_str(), num(v.plain, " %*.2f", 8).c_str(),
+                   num(v.any, " %*.2f", 8).c_str(), num(v.xnn, " %*.2f", 8).c_str());
+      for (double x : {v.best, v.blas, v.dnnl})
+        std::fprintf(out, "%s%s", num(peak > 0 ? 100 * x / peak : 0, " %*.1f", 6).c_str(), x > 0 && peak > 0 ? "%" : " ");
       std::fprintf(out, "\n");
     }
     std::fprintf(out, "    (%%peak: the best ISA's GFLOP/s over the FMA peak; blas%%pk: OpenBLAS's; dnnl%%pk: the better\n"
@@ -1222,17 +1233,15 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, "    %-8s %-16s %7s %8s %8s %8s %9s %8s  %s\n", "kernel", "shape", "best", "/blas", "/dnnl_pl",
                  "/dnnl_any", "/dnnl_best", "/xnn_fc", "target (vs OpenBLAS)");
     for (const Row &r : rows) {
-      std::string isa;
-      double best = best_of(r.kernel, r.sn, &isa);
-      if (!(best > 0)) continue;
-      double blas = rate(r.blas), plain = rate(r.plain), dany = rate(r.any), xnn = rate(r.xnn);
-      double dnnl = std::max(plain, dany);
-      auto ratio = [&](double peer, int width) { return num(peer > 0 ? best / peer : 0, " %*.3fx", width - 1); };
-      std::fprintf(out, "    %-8s %-16s %7s%s%s%s%s%s", r.label.c_str(), r.sn.c_str(), isa.c_str(), ratio(blas, 8).c_str(),
-                   ratio(plain, 8).c_str(), ratio(dany, 9).c_str(), ratio(dnnl, 10).c_str(), ratio(xnn, 8).c_str());
+      Rates v = rates_of(r);
+      if (!(v.best > 0)) continue;
+      auto ratio = [&](double peer, int width) { return num(peer > 0 ? v.best / peer : 0, " %*.3fx", width - 1); };
+      std::fprintf(out, "    %-8s %-16s %7s%s%s%s%s%s", r.label.c_str(), r.sn.c_str(), v.isa.c_str(),
+                   ratio(v.blas, 8).c_str(), ratio(v.plain, 8).c_str(), ratio(v.any, 9).c_str(),
+                   ratio(v.dnnl, 10).c_str(), ratio(v.xnn, 8).c_str());
       if (r.target > 0) {
         std::fprintf(out, "  >= %.2fx", r.target);
-        if (blas > 0) std::fprintf(out, " %s", best / blas >= r.target ? "met" : "MISSED");
+        if (v.blas > 0) std::fprintf(out, " %s", v.best / v.blas >= r.target ? "met" : "MISSED");
       }
       std::fprintf(out, "\n");
     }

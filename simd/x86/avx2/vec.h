@@ -87,17 +87,19 @@ static inline float v_hmax(vf a) {
 
 /* r[0..7] as an 8 x 8 block of rows becomes its columns (lane k of r[c] is
  * what lane c of r[k] was): unpack pairs, pairs of pairs, then 128-bit halves. */
+/* r[0..3]: inside each 128-bit half, a 4 x 4 block of rows becomes its
+ * columns (unpack pairs, then pairs of pairs: 8 shuffles). */
+static inline __attribute__((always_inline)) void v_transpose_lanes4(vf r[4]) {
+  __m256d a = _mm256_castps_pd(_mm256_unpacklo_ps(r[0], r[1])), b = _mm256_castps_pd(_mm256_unpackhi_ps(r[0], r[1]));
+  __m256d c = _mm256_castps_pd(_mm256_unpacklo_ps(r[2], r[3])), d = _mm256_castps_pd(_mm256_unpackhi_ps(r[2], r[3]));
+  r[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(a, c)), r[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, c));
+  r[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), r[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
+}
+
 static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
   __m256 t[8];
-#pragma GCC unroll 16
-  for (int k = 0; k < 8; k += 2) t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
-#pragma GCC unroll 16
-  for (int k = 0; k < 8; k += 4) {
-    __m256d a = _mm256_castps_pd(t[k]), b = _mm256_castps_pd(t[k + 1]);
-    __m256d c = _mm256_castps_pd(t[k + 2]), d = _mm256_castps_pd(t[k + 3]);
-    r[k] = _mm256_castpd_ps(_mm256_unpacklo_pd(a, c)), r[k + 1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, c));
-    r[k + 2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), r[k + 3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
-  }
+  v_transpose_lanes4(r);
+  v_transpose_lanes4(r + 4);
   /* r[4g + j], half h: column 4h + j of rows 4g..4g+3 */
 #pragma GCC unroll 16
   for (int j = 0; j < 4; j++)
@@ -113,16 +115,12 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[8]) {
  * 4 x 4 transpose remains (8 shuffles; v_transpose takes 24 for the block).
  * Vector j, before it, holds the four columns of rows j and 4 + j. */
 static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float *p, size_t ld, int q) {
-  __m256 z[4];
 #pragma GCC unroll 4
   for (int j = 0; j < 4; j++) {
     const float *r = p + (size_t)j * ld + 4 * q;
-    z[j] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(r)), _mm_loadu_ps(r + 4 * ld), 1);
+    t[j] = _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(r)), _mm_loadu_ps(r + 4 * ld), 1);
   }
-  __m256d a = _mm256_castps_pd(_mm256_unpacklo_ps(z[0], z[1])), b = _mm256_castps_pd(_mm256_unpackhi_ps(z[0], z[1]));
-  __m256d c = _mm256_castps_pd(_mm256_unpacklo_ps(z[2], z[3])), d = _mm256_castps_pd(_mm256_unpackhi_ps(z[2], z[3]));
-  t[0] = _mm256_castpd_ps(_mm256_unpacklo_pd(a, c)), t[1] = _mm256_castpd_ps(_mm256_unpackhi_pd(a, c));
-  t[2] = _mm256_castpd_ps(_mm256_unpacklo_pd(b, d)), t[3] = _mm256_castpd_ps(_mm256_unpackhi_pd(b, d));
+  v_transpose_lanes4(t);
 }
 
 /* The whole 8 x 8 block at p loaded transposed: t[c] lane r = p[r * ld + c]. */

@@ -84,17 +84,19 @@ static inline float v_hmax(vf a) { return _mm512_reduce_max_ps(a); }
 /* r[0..15] as a 16 x 16 block of rows becomes its columns: after it, lane k
  * of r[c] is what lane c of r[k] was. Unpack pairs, then pairs of pairs, then
  * 128-bit lanes in two shuffles: 64 shuffles. */
+/* r[0..3]: inside each 128-bit lane, a 4 x 4 block of rows becomes its
+ * columns (unpack pairs, then pairs of pairs: 8 shuffles). */
+static inline __attribute__((always_inline)) void v_transpose_lanes4(vf r[4]) {
+  __m512d a = _mm512_castps_pd(_mm512_unpacklo_ps(r[0], r[1])), b = _mm512_castps_pd(_mm512_unpackhi_ps(r[0], r[1]));
+  __m512d c = _mm512_castps_pd(_mm512_unpacklo_ps(r[2], r[3])), d = _mm512_castps_pd(_mm512_unpackhi_ps(r[2], r[3]));
+  r[0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c)), r[1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+  r[2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), r[3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+}
+
 static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
   __m512 t[16];
-#pragma GCC unroll 16
-  for (int k = 0; k < 16; k += 2) t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]), t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
-#pragma GCC unroll 16
-  for (int k = 0; k < 16; k += 4) {
-    __m512d a = _mm512_castps_pd(t[k]), b = _mm512_castps_pd(t[k + 1]);
-    __m512d c = _mm512_castps_pd(t[k + 2]), d = _mm512_castps_pd(t[k + 3]);
-    r[k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c)), r[k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-    r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-  }
+#pragma GCC unroll 4
+  for (int k = 0; k < 16; k += 4) v_transpose_lanes4(r + k);
   /* r[4g + j], 128-bit lane l: column 4l + j of rows 4g..4g+3 */
 #pragma GCC unroll 16
   for (int j = 0; j < 4; j++) {
@@ -115,7 +117,6 @@ static inline __attribute__((always_inline)) void v_transpose(vf r[16]) {
  * run on port 0), leaving one in-lane 4 x 4 transpose (8 shuffles). Vector j,
  * before it, holds the four columns of rows j, 4 + j, 8 + j, 12 + j. */
 static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float *p, size_t ld, int q) {
-  __m512 z[4];
   const size_t l4 = 4 * ld * sizeof(float), l12 = 3 * l4; /* bytes: base + index addressing */
 #pragma GCC unroll 4
   for (int j = 0; j < 4; j++) {
@@ -123,12 +124,9 @@ static inline __attribute__((always_inline)) void v_load_t4(vf t[4], const float
     __m512 v = _mm512_castps128_ps512(_mm_loadu_ps((const float *)r));
     v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l4)), 1);
     v = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + 2 * l4)), 2);
-    z[j] = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l12)), 3);
+    t[j] = _mm512_insertf32x4(v, _mm_loadu_ps((const float *)(r + l12)), 3);
   }
-  __m512d a = _mm512_castps_pd(_mm512_unpacklo_ps(z[0], z[1])), b = _mm512_castps_pd(_mm512_unpackhi_ps(z[0], z[1]));
-  __m512d c = _mm512_castps_pd(_mm512_unpacklo_ps(z[2], z[3])), d = _mm512_castps_pd(_mm512_unpackhi_ps(z[2], z[3]));
-  t[0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c)), t[1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-  t[2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d)), t[3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  v_transpose_lanes4(t);
 }
 
 /* The whole 16 x 16 block at p loaded transposed: t[c] lane r = p[r * ld + c]. */

@@ -781,7 +781,11 @@ void register_cpu_clock() {
 }
 
 void register_elementwise_set() {
-  const std::pair<const char *, UnaryKernel> forward[] = {{"sigmoid", sg_sigmoid}, {"tanh", sg_tanh}, {"relu", sg_relu}};
+  const std::pair<const char *, UnaryKernel> forward[] = {{"sigmoid", sg_sigmoid},
+                                                         {"sigmoid_fast", sg_sigmoid_fast},
+                                                         {"tanh", sg_tanh},
+                                                         {"tanh_fast", sg_tanh_fast},
+                                                         {"relu", sg_relu}};
   const std::pair<const char *, BinaryKernel> backward[] = {
       {"sigmoid_backward", sg_sigmoid_backward}, {"tanh_backward", sg_tanh_backward}, {"relu_backward", sg_relu_backward}};
   // The peers: libm and the compiler's loops, XNNPACK's operator (the
@@ -1017,7 +1021,7 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, "\nsummary (medians; G = 1e9 elements/s):\n");
     double ghz = get("cpu_clock/add_chain");
     if (ghz > 0) std::fprintf(out, "  core clock (dependent adds): %.2f GHz\n", ghz);
-    if (ran("sigmoid/") || ran("tanh/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
+    if (ran("sigmoid/") || ran("sigmoid_fast/") || ran("tanh/") || ran("tanh_fast/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
     if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
         ran("softmax_backward/"))
       softmax_summary(out);
@@ -1050,11 +1054,14 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   }
 
   void sigmoid_summary(std::FILE *out, double ghz) const {
-    best_vs_peers(out, "sigmoid",
-                  {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "autovec_sigmoid",
-                   "memcpy", "stream_copy/avx512"},
-                  ghz);
-    best_vs_peers(out, "tanh", {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"}, ghz);
+    for (const char *sigmoid : {"sigmoid", "sigmoid_fast"})
+      best_vs_peers(out, sigmoid,
+                    {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "autovec_sigmoid",
+                     "memcpy", "stream_copy/avx512"},
+                    ghz);
+    for (const char *tanh : {"tanh", "tanh_fast"})
+      best_vs_peers(out, tanh, {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"},
+                    ghz);
     best_vs_peers(out, "relu", {"autovec_relu", "memcpy"}, ghz);
     std::fprintf(out, "  targets: best/xnnpack at %" PRId64 " >= 1.0x, best/memcpy at %" PRId64 " >= 0.95x\n",
                  kSmall, kLarge);

@@ -180,6 +180,14 @@ void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx) {
   if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh_backward(n, y, dy, dx);
 }
 
+void sg_sigmoid_fast(size_t n, const float *x, float *y) {
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid_fast(n, x, y);
+}
+
+void sg_tanh_fast(size_t n, const float *x, float *y) {
+  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh_fast(n, x, y);
+}
+
 void sg_relu(size_t n, const float *x, float *y) {
   if (n && sg_shape_ok(n, 1)) sg_table_active()->relu(n, x, y);
 }

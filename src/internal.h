@@ -15,6 +15,8 @@
   X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))  \
   X(tanh, (size_t n, const float *x, float *y))                              \
   X(tanh_backward, (size_t n, const float *y, const float *dy, float *dx))   \
+  X(sigmoid_fast, (size_t n, const float *x, float *y))                      \
+  X(tanh_fast, (size_t n, const float *x, float *y))                         \
   X(relu, (size_t n, const float *x, float *y))                              \
   X(relu_backward, (size_t n, const float *x, const float *dy, float *dx))   \
   X(softmax, (size_t rows, size_t cols, const float *x, float *y))           \

@@ -105,7 +105,7 @@ sg_mlp *sg_mlp_create(size_t depth, const size_t *widths, const sg_act *hidden, 
   for (size_t i = 0; i <= depth; i++)
     if (!widths[i]) goto invalid;
   for (size_t l = 0; l + 1 < depth; l++)
-    if ((unsigned)hidden[l] > SG_ACT_RELU) goto invalid;
+    if ((unsigned)hidden[l] > SG_ACT_TANH_FAST) goto invalid;
 
   sg_mlp *m = calloc(1, sizeof *m);
   if (!m) goto no_memory;
@@ -267,12 +267,14 @@ int sg_mlp_forward(sg_mlp *m, size_t batch, const float *X) {
     if (l + 1 == m->depth) {
       if (m->head == SG_HEAD_XENT) sg_softmax(batch, out, m->u[l], m->h[l]);
       if (m->head == SG_HEAD_BCE) sg_sigmoid(n, m->u[l], m->h[l]);
-    } else if (m->act[l] == SG_ACT_SIGMOID) {
-      sg_sigmoid(n, m->u[l], m->h[l]); /* in place: u and h are one buffer */
-    } else if (m->act[l] == SG_ACT_TANH) {
-      sg_tanh(n, m->u[l], m->h[l]);
     } else {
-      sg_relu(n, m->u[l], m->h[l]);
+      switch (m->act[l]) { /* in place unless u is kept (ReLU): then h is its own buffer */
+      case SG_ACT_SIGMOID: sg_sigmoid(n, m->u[l], m->h[l]); break;
+      case SG_ACT_SIGMOID_FAST: sg_sigmoid_fast(n, m->u[l], m->h[l]); break;
+      case SG_ACT_TANH: sg_tanh(n, m->u[l], m->h[l]); break;
+      case SG_ACT_TANH_FAST: sg_tanh_fast(n, m->u[l], m->h[l]); break;
+      case SG_ACT_RELU: sg_relu(n, m->u[l], m->h[l]); break;
+      }
     }
   }
   m->batch = batch;
@@ -297,12 +299,13 @@ float sg_mlp_backward(sg_mlp *m, const float *targets, const uint32_t *labels) {
                       l ? spare : NULL);
     if (!l) break;
     size_t n = batch * in;
-    if (m->act[l - 1] == SG_ACT_SIGMOID)
-      sg_sigmoid_backward(n, m->h[l - 1], spare, spare);
-    else if (m->act[l - 1] == SG_ACT_TANH)
-      sg_tanh_backward(n, m->h[l - 1], spare, spare);
-    else
-      sg_relu_backward(n, m->u[l - 1], spare, spare);
+    switch (m->act[l - 1]) {
+    case SG_ACT_SIGMOID:
+    case SG_ACT_SIGMOID_FAST: sg_sigmoid_backward(n, m->h[l - 1], spare, spare); break;
+    case SG_ACT_TANH:
+    case SG_ACT_TANH_FAST: sg_tanh_backward(n, m->h[l - 1], spare, spare); break;
+    case SG_ACT_RELU: sg_relu_backward(n, m->u[l - 1], spare, spare); break;
+    }
     float *t = delta;
     delta = spare;
     spare = t;

@@ -88,18 +88,26 @@ static inline float sg_exp_g_estrin(float r, float r2) {
   return fmaf(fmaf(c, r2, b), r2, a);
 }
 
+/* g(r), r2 = r * r, by Horner, or by Estrin for the fast tier: its chain is
+ * what bounds a kernel that the core cannot overlap with the next vector's
+ * (the tiers differ in bits anyway, and the bounds barely: every term after
+ * c0 is small). */
+static inline float sg_exp_g_by(float r, float r2, int estrin) {
+  return estrin ? sg_exp_g_estrin(r, r2) : sg_exp_g(r);
+}
+
 /* e^r = hi + lo for the reduced r: 1 + (r + r^2 g(r)), split by Fast2Sum. */
-static inline void sg_exp_poly(float r, struct sg_exp_parts *e) {
-  float g = sg_exp_g(r);
-  float tail = fmaf(r * r, g, r);
+static inline void sg_exp_poly(float r, struct sg_exp_parts *e, int estrin) {
+  float r2 = r * r;
+  float tail = fmaf(r2, sg_exp_g_by(r, r2, estrin), r);
   e->hi = 1.0f + tail;
   e->lo = (1.0f - e->hi) + tail;
 }
 
-static inline struct sg_exp_parts sg_exp_parts(float t) {
+static inline struct sg_exp_parts sg_exp_parts(float t, int estrin) {
   struct sg_exp_parts e;
   float nf, r = sg_exp_reduce(t, &e, &nf);
-  sg_exp_poly(fmaf(-nf, SG_LN2_LO, r), &e);
+  sg_exp_poly(fmaf(-nf, SG_LN2_LO, r), &e, estrin);
   return e;
 }
 
@@ -112,7 +120,7 @@ static inline struct sg_exp_parts sg_exp_parts(float t) {
 static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
   struct sg_exp_parts e;
   float nf, r = sg_exp_reduce(t, &e, &nf);
-  sg_exp_poly(r + fmaf(-nf, SG_LN2_LO, tl), &e);
+  sg_exp_poly(r + fmaf(-nf, SG_LN2_LO, tl), &e, 0);
   return e;
 }
 
@@ -129,13 +137,13 @@ struct sg_exp_tail {
   float hi, lo;
   int32_t n;
 };
-static inline struct sg_exp_tail sg_exp_tail(float t) {
+static inline struct sg_exp_tail sg_exp_tail(float t, int estrin) {
   struct sg_exp_parts e;
   struct sg_exp_tail s;
   float nf, r_hi = sg_exp_reduce(t, &e, &nf);
   float rl = -nf * SG_LN2_LO;
-  float r = r_hi + rl;
-  float p = fmaf(r * r, sg_exp_g(r), rl);
+  float r = r_hi + rl, r2 = r * r;
+  float p = fmaf(r2, sg_exp_g_by(r, r2, estrin), rl);
   s.hi = r_hi + p;
   s.lo = (r_hi - s.hi) + p;
   s.n = e.n;

@@ -59,6 +59,8 @@ static const struct sweep {
     {"sigmoid_backward", offsetof(struct sg_table, sigmoid_backward), 1, sigmoid_backward_oracle, NULL, 1.5, 0, 1},
     {"tanh", offsetof(struct sg_table, tanh), 0, tanh_oracle, NULL, 1.0, -INFINITY, INFINITY},
     {"tanh_backward", offsetof(struct sg_table, tanh_backward), 1, tanh_backward_oracle, NULL, 1.5, -1, 1},
+    {"sigmoid_fast", offsetof(struct sg_table, sigmoid_fast), 0, sigmoid_oracle, NULL, 2.5, -INFINITY, INFINITY},
+    {"tanh_fast", offsetof(struct sg_table, tanh_fast), 0, tanh_oracle, NULL, 2.0, -INFINITY, INFINITY},
     {"relu", offsetof(struct sg_table, relu), 0, NULL, relu_definition, 0, -INFINITY, INFINITY},
     {"relu_backward", offsetof(struct sg_table, relu_backward), 1, NULL, relu_backward_definition, 0,
      -INFINITY, INFINITY},

@@ -10,6 +10,8 @@
 #define GOLDEN_SIGMOID_BACKWARD_DIGEST 0x75f9788446ed1e4bull
 #define GOLDEN_TANH_DIGEST 0x30ec228bc67b312eull
 #define GOLDEN_TANH_BACKWARD_DIGEST 0x9d06132cde8e1121ull
+#define GOLDEN_SIGMOID_FAST_DIGEST 0xdc83b31e220ebe68ull
+#define GOLDEN_TANH_FAST_DIGEST 0x85477f2682e6f2b6ull
 
 /* verify/test_softmax.c: outputs over its random and adversarial row sets
  * (the xent loss digest covers the returned loss of each set). */

@@ -53,8 +53,15 @@ const char *const gradcheck_kernel_names[] = {
 
 /* ---- the double reference --------------------------------------------- */
 
+static const char *const act_names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast"};
+
+/* The function an activation computes: the fast tier is the same one. */
+static sg_act exact_act(sg_act act) {
+  return act == SG_ACT_SIGMOID_FAST ? SG_ACT_SIGMOID : act == SG_ACT_TANH_FAST ? SG_ACT_TANH : act;
+}
+
 static double activate(sg_act act, double u) {
-  switch (act) {
+  switch (exact_act(act)) {
   case SG_ACT_SIGMOID: return 1.0 / (1.0 + exp(-u));
   case SG_ACT_TANH: return tanh(u);
   default: return u > 0 ? u : 0.0;
@@ -364,8 +371,8 @@ static void set_parameters(sg_mlp *m, size_t depth, const size_t *widths, const 
   sg_mlp_init(m, SG_INIT_NORMAL, *seed);
   for (size_t l = 0; l < depth; l++) {
     size_t in = widths[l], out = widths[l + 1];
-    sg_act act = l + 1 < depth ? hidden[l] : SG_ACT_SIGMOID;
-    int fed_by_sigmoids = l && hidden[l - 1] == SG_ACT_SIGMOID;
+    sg_act act = l + 1 < depth ? exact_act(hidden[l]) : SG_ACT_SIGMOID;
+    int fed_by_sigmoids = l && exact_act(hidden[l - 1]) == SG_ACT_SIGMOID;
     double gain = act == SG_ACT_SIGMOID ? 4.0 : act == SG_ACT_TANH ? 1.0 : sqrt(2.0);
     float *W = sg_mlp_weights(m, l), *b = sg_mlp_bias(m, l);
     for (size_t i = 0; i < in * out; i++) W[i] = (float)(W[i] * gain / sqrt((double)in));
@@ -431,8 +438,7 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
                 ? snprintf(check, sizeof check, "logistic regression b%zu", batch)
                 : snprintf(check, sizeof check, "mlp %s d%zu b%zu", head_name(head), depth, batch);
   for (size_t l = 0; hidden && l + 1 < depth && len < (int)sizeof check; l++) /* truncates */
-    len += snprintf(check + len, sizeof check - (size_t)len, "%s%s", l ? "," : " ",
-                    hidden[l] == SG_ACT_SIGMOID ? "sigmoid" : hidden[l] == SG_ACT_TANH ? "tanh" : "relu");
+    len += snprintf(check + len, sizeof check - (size_t)len, "%s%s", l ? "," : " ", act_names[hidden[l]]);
   if (failed && r->out) fprintf(r->out, "%-30s forward/backward failed\n", check);
   r->failures += failed;
   for (size_t l = 0; l < depth; l++) {
@@ -456,12 +462,13 @@ int gradcheck_all(size_t depth, int head, struct gradcheck_report *r) {
   unsigned before = r->failures;
   for (size_t i = 0; gradcheck_kernel_names[i]; i++) gradcheck_kernel(gradcheck_kernel_names[i], NULL, r);
   static const sg_head heads[] = {SG_HEAD_MSE, SG_HEAD_XENT};
-  static const sg_act mixed[] = {SG_ACT_TANH, SG_ACT_RELU};
+  static const sg_act mixed[] = {SG_ACT_TANH, SG_ACT_RELU}, fast[] = {SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST};
   for (size_t h = 0; h < 2; h++) {
     if (head >= 0 && (sg_head)head != heads[h]) continue;
     for (size_t d = depth ? depth : 1; d <= (depth ? depth : 6); d++)
       for (size_t batch = 1; batch <= 8; batch += 7) gradcheck_mlp(d, heads[h], batch, NULL, NULL, NULL, r);
     if (!depth || depth == 3) gradcheck_mlp(3, heads[h], 8, mixed, NULL, NULL, r);
+    if (!depth || depth == 3) gradcheck_mlp(3, heads[h], 8, fast, NULL, NULL, r);
   }
   if ((!depth || depth == 1) && head < 0) gradcheck_mlp(1, SG_HEAD_BCE, 8, NULL, NULL, NULL, r);
   return (int)(r->failures - before);

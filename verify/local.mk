@@ -58,7 +58,7 @@ verify_exhaustive_SOURCES = verify/exhaustive.c $(VERIFY_COMMON)
 verify_exhaustive_LDADD = $(VERIFY_LIBS)
 verify_exhaustive_LDFLAGS = $(VERIFY_LINK_FLAGS)
 CLEANFILES += verify/exhaustive
-EXHAUSTIVE_KERNELS = sigmoid sigmoid_backward tanh tanh_backward relu relu_backward
+EXHAUSTIVE_KERNELS = sigmoid sigmoid_backward tanh tanh_backward sigmoid_fast tanh_fast relu relu_backward
 ULP_HISTOGRAMS = $(srcdir)/plots/data
 check-exhaustive: verify/exhaustive$(EXEEXT)
 	@mkdir -p "$(ULP_HISTOGRAMS)" || exit 1; fail=0; start=`date +%s`; \

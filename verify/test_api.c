@@ -151,6 +151,8 @@ static void test_sizes(sg_isa isa) {
     REFUSED("sigmoid_backward", sg_sigmoid_backward(n, in0, in1, out0));
     REFUSED("tanh", sg_tanh(n, in0, out0));
     REFUSED("tanh_backward", sg_tanh_backward(n, in0, in1, out0));
+    REFUSED("sigmoid_fast", sg_sigmoid_fast(n, in0, out0));
+    REFUSED("tanh_fast", sg_tanh_fast(n, in0, out0));
     REFUSED("relu", sg_relu(n, in0, out0));
     REFUSED("relu_backward", sg_relu_backward(n, in0, in1, out0));
   }

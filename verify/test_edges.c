@@ -88,6 +88,10 @@ static void fences(sg_isa isa) {
     sg_tanh(n, a, out);
     sg_tanh_backward(n, b + end, a + end, out + end);
     sg_tanh_backward(n, b, a, out);
+    sg_sigmoid_fast(n, a + end, out + end);
+    sg_sigmoid_fast(n, a, out);
+    sg_tanh_fast(n, a + end, out + end);
+    sg_tanh_fast(n, a, out);
     sg_relu(n, a + end, out + end);
     sg_relu(n, a, out);
     sg_relu_backward(n, a + end, b + end, out + end);
@@ -131,30 +135,38 @@ static float apply2(binary_fn f, float a, float b) {
 }
 #define sig1(x) apply1(sg_sigmoid, x)
 #define dsig1(y, dy) apply2(sg_sigmoid_backward, y, dy)
-#define tanh1(x) apply1(sg_tanh, x)
 #define dtanh1(y, dy) apply2(sg_tanh_backward, y, dy)
 
-static void tanh_specials(sg_isa isa) {
-  const char *s = sg_isa_name(isa);
-  sg_set_isa(isa);
-  CHECK(tanh1(INFINITY) == 1.0f && tanh1(-INFINITY) == -1.0f, "%s tanh(+-inf)", s);
-  CHECK(tanh1(FLT_MAX) == 1.0f && tanh1(-FLT_MAX) == -1.0f, "%s tanh(+-FLT_MAX)", s);
-  CHECK(f2u(tanh1(u2f(0x7fa00001))) == 0x7fe00001 && f2u(tanh1(u2f(0xffa00001))) == 0xffe00001,
-        "%s tanh(sNaN) = %08x, want the quieted payload", s, f2u(tanh1(u2f(0x7fa00001))));
-  CHECK(f2u(tanh1(0.0f)) == 0 && f2u(tanh1(-0.0f)) == 0x80000000u, "%s tanh(+-0) keeps the sign", s);
+/* What both tiers of tanh promise (src/simdgrad.h); below < 1 <= at: where
+ * the result reaches 1. */
+static void tanh_forward_specials(const char *s, const char *name, unary_fn f, float below, float at) {
+  CHECK(apply1(f, INFINITY) == 1.0f && apply1(f, -INFINITY) == -1.0f, "%s %s(+-inf)", s, name);
+  CHECK(apply1(f, FLT_MAX) == 1.0f && apply1(f, -FLT_MAX) == -1.0f, "%s %s(+-FLT_MAX)", s, name);
+  CHECK(f2u(apply1(f, u2f(0x7fa00001))) == 0x7fe00001 && f2u(apply1(f, u2f(0xffa00001))) == 0xffe00001,
+        "%s %s(sNaN) = %08x, want the quieted payload", s, name, f2u(apply1(f, u2f(0x7fa00001))));
+  CHECK(f2u(apply1(f, 0.0f)) == 0 && f2u(apply1(f, -0.0f)) == 0x80000000u, "%s %s(+-0) keeps the sign", s, name);
   /* tanh x = x - x^3/3 rounds to x for |x| < 2^-12: subnormals are kept, not flushed. */
-  CHECK(tanh1(1e-45f) == 1e-45f && tanh1(-1e-45f) == -1e-45f, "%s tanh(+-subnormal)", s);
-  CHECK(tanh1(0x1p-20f) == 0x1p-20f && tanh1(-0x1.234p-13f) == -0x1.234p-13f, "%s tanh(tiny) != x", s);
-  /* 1 - tanh x = 2e^-2x / (1 + e^-2x) falls below half an ULP of 1 at x = 9.01. */
-  CHECK(tanh1(9.2f) == 1.0f && tanh1(8.8f) < 1.0f && tanh1(-8.8f) > -1.0f, "%s tanh reaches 1 at the wrong place", s);
+  CHECK(apply1(f, 1e-45f) == 1e-45f && apply1(f, -1e-45f) == -1e-45f, "%s %s(+-subnormal)", s, name);
+  CHECK(apply1(f, 0x1p-20f) == 0x1p-20f && apply1(f, -0x1.234p-13f) == -0x1.234p-13f, "%s %s(tiny) != x", s, name);
+  CHECK(apply1(f, at) == 1.0f && apply1(f, below) < 1.0f && apply1(f, -below) > -1.0f,
+        "%s %s reaches 1 at the wrong place", s, name);
   /* Odd: the sign is copied, never recomputed. */
   uint64_t seed = 11;
   int odd = 1;
   for (int i = 0; i < 1000; i++) {
     float x = rng_uniform(&seed, 0.0f, 12.0f);
-    odd &= f2u(tanh1(-x)) == (f2u(tanh1(x)) ^ 0x80000000u);
+    odd &= f2u(apply1(f, -x)) == (f2u(apply1(f, x)) ^ 0x80000000u);
   }
-  CHECK(odd, "%s tanh(-x) != -tanh(x)", s);
+  CHECK(odd, "%s %s(-x) != -%s(x)", s, name, name);
+}
+
+static void tanh_specials(sg_isa isa) {
+  const char *s = sg_isa_name(isa);
+  sg_set_isa(isa);
+  /* 1 - tanh x = 2e^-2x / (1 + e^-2x) falls below half an ULP of 1 at x =
+   * 9.01; the fast tier's rounded e^-2x +- 1 lose it from 8.49 (0.7 ULP). */
+  tanh_forward_specials(s, "tanh", sg_tanh, 8.8f, 9.2f);
+  tanh_forward_specials(s, "tanh_fast", sg_tanh_fast, 8.45f, 8.55f);
 
   CHECK(dtanh1(0.0f, 1.0f) == 1.0f && dtanh1(-0.0f, -3.0f) == -3.0f, "%s tanh'(0) != 1", s);
   CHECK(dtanh1(1.0f, 5.0f) == 0.0f && dtanh1(-1.0f, 5.0f) == 0.0f, "%s tanh' at saturation", s);
@@ -166,23 +178,33 @@ static void tanh_specials(sg_isa isa) {
         dtanh1(0x1.fffffcp-1f, 1.0f));
 }
 
+/* What both tiers of the sigmoid promise; tiny_ulp: the bound in the
+ * subnormal range (the result is e^x rounded once, then divided by 1). */
+static void sigmoid_forward_specials(const char *s, const char *name, unary_fn f, double tiny_ulp) {
+  CHECK(apply1(f, INFINITY) == 1.0f, "%s %s(+inf) = %a", s, name, apply1(f, INFINITY));
+  CHECK(f2u(apply1(f, -INFINITY)) == 0, "%s %s(-inf) = %a, want +0", s, name, apply1(f, -INFINITY));
+  CHECK(isnan(apply1(f, NAN)) && isnan(apply1(f, -NAN)), "%s %s(NaN) not NaN", s, name);
+  CHECK(f2u(apply1(f, u2f(0x7fa00001))) == 0x7fe00001 && f2u(apply1(f, u2f(0xffa00001))) == 0xffe00001,
+        "%s %s(sNaN) = %08x, want the quieted payload", s, name, f2u(apply1(f, u2f(0x7fa00001))));
+  CHECK(apply1(f, 0.0f) == 0.5f && apply1(f, -0.0f) == 0.5f, "%s %s(+-0) != 1/2", s, name);
+  CHECK(apply1(f, 1e-45f) == 0.5f && apply1(f, -1e-45f) == 0.5f, "%s %s(+-subnormal) != 1/2", s, name);
+  CHECK(apply1(f, FLT_MAX) == 1.0f && f2u(apply1(f, -FLT_MAX)) == 0, "%s %s(+-FLT_MAX)", s, name);
+  /* Subnormal results are rounded, not flushed: sigmoid(-100) = e^-100 / (1 + e^-100). */
+  float y = apply1(f, -100.0f);
+  CHECK(y > 0 && y < FLT_MIN && ulp_error(y, exp(-100.0)) <= tiny_ulp, "%s %s(-100) = %a", s, name, y);
+  CHECK(apply1(f, -103.0f) > 0 && f2u(apply1(f, -104.0f)) == 0, "%s %s at the underflow edge", s, name);
+}
+
 static void specials(sg_isa isa) {
   const char *s = sg_isa_name(isa);
   sg_set_isa(isa);
-  CHECK(sig1(INFINITY) == 1.0f, "%s sigmoid(+inf) = %a", s, sig1(INFINITY));
-  CHECK(f2u(sig1(-INFINITY)) == 0, "%s sigmoid(-inf) = %a, want +0", s, sig1(-INFINITY));
-  CHECK(isnan(sig1(NAN)) && isnan(sig1(-NAN)), "%s sigmoid(NaN) not NaN", s);
-  CHECK(f2u(sig1(u2f(0x7fa00001))) == 0x7fe00001, "%s sigmoid(sNaN) = %08x, want the quieted payload",
-        s, f2u(sig1(u2f(0x7fa00001))));
-  CHECK(sig1(0.0f) == 0.5f && sig1(-0.0f) == 0.5f, "%s sigmoid(+-0) != 1/2", s);
-  CHECK(sig1(1e-45f) == 0.5f && sig1(-1e-45f) == 0.5f, "%s sigmoid(+-subnormal) != 1/2", s);
-  CHECK(sig1(FLT_MAX) == 1.0f && f2u(sig1(-FLT_MAX)) == 0, "%s sigmoid(+-FLT_MAX)", s);
-  /* 1 - e^-x rounds up to 1 once e^-x < 2^-25, at x > 17.33. */
+  sigmoid_forward_specials(s, "sigmoid", sg_sigmoid, 0.5);
+  sigmoid_forward_specials(s, "sigmoid_fast", sg_sigmoid_fast, 1.0);
+  /* 1 - e^-x rounds up to 1 once e^-x < 2^-25, at x > 17.33; the fast tier
+   * rounds 1 + e^-x to 1 first, from x = 16.64 (within 1 ULP of the truth). */
   CHECK(sig1(17.5f) == 1.0f && sig1(17.25f) < 1.0f, "%s sigmoid rounds to 1 at the wrong place", s);
-  /* Subnormal results are rounded, not flushed: sigmoid(-100) = e^-100 / (1 + e^-100). */
-  float y = sig1(-100.0f);
-  CHECK(y > 0 && y < FLT_MIN && ulp_error(y, exp(-100.0)) <= 0.5, "%s sigmoid(-100) = %a", s, y);
-  CHECK(sig1(-103.0f) > 0 && f2u(sig1(-104.0f)) == 0, "%s sigmoid at the underflow edge", s);
+  CHECK(apply1(sg_sigmoid_fast, 16.7f) == 1.0f && apply1(sg_sigmoid_fast, 16.6f) < 1.0f,
+        "%s sigmoid_fast rounds to 1 at the wrong place", s);
 
   CHECK(dsig1(0.5f, 1.0f) == 0.25f, "%s sigmoid'(0) != 1/4", s);
   CHECK(dsig1(0.0f, 1.0f) == 0.0f && dsig1(1.0f, 1.0f) == 0.0f, "%s sigmoid' at saturation", s);
@@ -241,12 +263,16 @@ int main(void) {
     tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward, 0);
     tails(isas[j], "tanh", sg_tanh, NULL, 0);
     tails(isas[j], "tanh_backward", NULL, sg_tanh_backward, 0);
+    tails(isas[j], "sigmoid_fast", sg_sigmoid_fast, NULL, 0);
+    tails(isas[j], "tanh_fast", sg_tanh_fast, NULL, 0);
     tails(isas[j], "relu", sg_relu, NULL, 1);
     tails(isas[j], "relu_backward", NULL, sg_relu_backward, 1);
     relu_sweep(isas[j]);
     fences(isas[j]);
     large(isas[j], "sigmoid", sg_sigmoid);
     large(isas[j], "tanh", sg_tanh);
+    large(isas[j], "sigmoid_fast", sg_sigmoid_fast);
+    large(isas[j], "tanh_fast", sg_tanh_fast);
     specials(isas[j]);
     tanh_specials(isas[j]);
     printf("edges %-7s done\n", sg_isa_name(isas[j]));

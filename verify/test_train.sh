@@ -230,8 +230,8 @@ for bad in ' 0.1' 0x1p-3 inf nan -0.1 0 1e3 0.1x ''; do
   run 2 --data /nonexistent --lr "$bad"; expect "$err" "lr wants a number in (0, 100\], not '$bad'" "--lr '$bad'"
 done
 run 2 --data /nonexistent --epochs ' 2'; expect "$err" "epochs wants a whole number from 1 to 10000, not ' 2'" "--epochs ' 2'"
-run 2 --act gelu;        expect "$err" 'act gelu: want sigmoid, tanh or relu' "--act gelu"
-run 2 --init zeros;      expect "$err" 'init zeros: want normal, xavier or he' "--init zeros"
+run 2 --act gelu;        expect "$err" 'act gelu: want one of sigmoid, tanh, relu, sigmoid_fast, tanh_fast' "--act gelu"
+run 2 --init zeros;      expect "$err" 'init zeros: want one of normal, xavier, he' "--init zeros"
 run 2 --lr -1;           expect "$err" "lr wants a number in (0, 100], not '-1'" "--lr -1"
 run 2 --isa bogus;       expect "$err" 'isa bogus: unknown ISA' "--isa bogus"
 run 2 --frobnicate;      expect "$err" '^usage: simdgrad train' "unknown option"

@@ -11,10 +11,10 @@
 SG_INLINE vf v_sigmoid(vf x) {
   vf one = v_set(1.0f);
   vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
-  vf hi, lo;
+  vf hi, lo, nf;
   vi n;
-  v_exp_parts(t, &hi, &lo, &n);
-  vf e_hi = v_ldexp2(hi, n), e_lo = v_ldexp2(lo, n);
+  v_exp_parts(t, &hi, &lo, &n, &nf, 0);
+  vf e_hi = v_ldexp2n(hi, n, nf), e_lo = v_ldexp2n(lo, n, nf);
   vf s = v_add(one, e_hi);
   vf s_lo = v_add(v_add(v_sub(one, s), e_hi), e_lo);
   vf q = v_div(one, s);
@@ -25,9 +25,19 @@ SG_INLINE vf v_sigmoid(vf x) {
   vf m_lo = v_fms(hi, q, m);
   m_lo = v_fma(lo, q, m_lo);
   m_lo = v_fma(m, rq, m_lo);
-  vf y_neg = v_ldexp2(v_add(m, m_lo), n);
+  vf y_neg = v_ldexp2n(v_add(m, m_lo), n, nf);
   vf y = v_select(v_lt(x, v_set(0.0f)), y_neg, y_pos);
-  return v_select(v_isnan(x), v_add(x, x), y);
+  return v_keep_nan(x, y);
+}
+
+/* The fast tier: see sigmoid_fast1 in src/sigmoid.c. */
+SG_INLINE vf v_sigmoid_fast(vf x) {
+  vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
+  vf hi, lo, nf;
+  vi n;
+  v_exp_parts(t, &hi, &lo, &n, &nf, 1);
+  vf e = v_ldexp2n(hi, n, nf);
+  return v_div(v_neg_or_one(x, e), v_add(v_set(1.0f), e));
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {

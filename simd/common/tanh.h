@@ -13,7 +13,7 @@ SG_INLINE vf v_tanh(vf x) {
   vf t = v_max(v_add(na, na), v_set(SG_TANH_TMIN));
   vf hi, lo;
   vi n;
-  v_exp_tail(t, &hi, &lo, &n);
+  v_exp_tail(t, &hi, &lo, &n, 0);
   vf a = v_pow2i(n);
   vf s1 = v_sub(one, a), s1_lo = v_sub(v_sub(one, s1), a);
   vf s2 = v_add(one, a), s2_lo = v_add(v_sub(one, s2), a);
@@ -28,7 +28,21 @@ SG_INLINE vf v_tanh(vf x) {
   m_lo = v_fma(num_lo, inv, m_lo);
   m_lo = v_fma(m, ri, m_lo);
   vf y = v_copysign(v_add(m, m_lo), x);
-  return v_select(v_isnan(x), v_add(x, x), y);
+  return v_keep_nan(x, y);
+}
+
+/* The fast tier: see tanh_fast1 in src/tanh.c. */
+SG_INLINE vf v_tanh_fast(vf x) {
+  vf na = v_neg_abs(x);
+  vf t = v_max(v_add(na, na), v_set(SG_TANH_TMIN));
+  vf hi, lo;
+  vi n;
+  v_exp_tail(t, &hi, &lo, &n, 1);
+  vf a = v_pow2i(n);
+  vf u = v_fma(a, hi, v_sub(a, v_set(1.0f)));
+  vf v = v_fnma(a, hi, v_sub(v_set(-1.0f), a));
+  vf y = v_div(u, v);
+  return v_keep_nan(x, v_copysign(y, x));
 }
 
 SG_INLINE vf v_tanh_backward(vf y, vf dy) {

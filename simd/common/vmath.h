@@ -16,11 +16,27 @@
 static inline vf v_pow2i(vi k) { return v_as_float(v_isll23(v_iadd(k, v_iset(127)))); }
 
 /* m * 2^n in two steps (exact, then the one rounding): see sg_ldexp2. A
- * layer with a one-instruction equivalent defines SG_LAYER_LDEXP2 instead. */
+ * layer with a one-instruction equivalent defines SG_LAYER_LDEXP2 instead,
+ * with v_ldexp2n: the same for n also given as the float nf == n (as
+ * v_exp_reduce makes both), so that a layer scaling by a float exponent
+ * needs no conversion. */
 #ifndef SG_LAYER_LDEXP2
 SG_INLINE vf v_ldexp2(vf m, vi n) {
   vi n1 = v_isra1(n);
   return v_mul(v_mul(m, v_pow2i(n1)), v_pow2i(v_isub(n, n1)));
+}
+SG_INLINE vf v_ldexp2n(vf m, vi n, vf nf) { (void)nf; return v_ldexp2(m, n); }
+#endif
+
+/* Selects a layer may do in one instruction (AVX-512's vfixupimmps), else
+ * compares and blends. v_keep_nan: x + x (x quieted) where x is NaN, else y.
+ * v_neg_or_one: x < 0 ? neg : 1, and x where x is NaN, possibly quieted (for
+ * a dividend: the division quiets it either way). */
+#ifndef SG_LAYER_FIXUP
+SG_INLINE vf v_keep_nan(vf x, vf y) { return v_select(v_isnan(x), v_add(x, x), y); }
+SG_INLINE vf v_neg_or_one(vf x, vf neg) {
+  vf r = v_select(v_lt(x, v_set(0.0f)), neg, v_set(1.0f));
+  return v_select(v_isnan(x), x, r);
 }
 #endif
 
@@ -61,34 +77,37 @@ SG_INLINE vf v_exp_g_estrin(vf r, vf r2) {
   return v_fma(v_fma(c, r2, b), r2, a);
 }
 
+/* g(r), r2 = r * r, by Horner or (estrin, for the fast tier) by Estrin. */
+SG_INLINE vf v_exp_g_by(vf r, vf r2, int estrin) { return estrin ? v_exp_g_estrin(r, r2) : v_exp_g(r); }
+
 /* e^r = hi + lo: see sg_exp_poly. */
-SG_INLINE void v_exp_poly(vf r, vf *hi, vf *lo) {
-  vf g = v_exp_g(r);
-  vf tail = v_fma(v_mul(r, r), g, r);
+SG_INLINE void v_exp_poly(vf r, vf *hi, vf *lo, int estrin) {
+  vf r2 = v_mul(r, r);
+  vf tail = v_fma(r2, v_exp_g_by(r, r2, estrin), r);
   vf one = v_set(1.0f);
   *hi = v_add(one, tail);
   *lo = v_add(v_sub(one, *hi), tail);
 }
 
-/* e^t = (hi + lo) * 2^n: see sg_exp_parts. */
-SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n) {
-  vf nf, r = v_exp_reduce(t, n, &nf);
-  v_exp_poly(v_fnma(nf, v_set(SG_LN2_LO), r), hi, lo);
+/* e^t = (hi + lo) * 2^n: see sg_exp_parts. *nf = n as a float. */
+SG_INLINE void v_exp_parts(vf t, vf *hi, vf *lo, vi *n, vf *nf, int estrin) {
+  vf r = v_exp_reduce(t, n, nf);
+  v_exp_poly(v_fnma(*nf, v_set(SG_LN2_LO), r), hi, lo, estrin);
 }
 
 /* e^(t + tl) = (hi + lo) * 2^n with tl a small correction of t: see
  * sg_exp_parts2. */
 SG_INLINE void v_exp_parts2(vf t, vf tl, vf *hi, vf *lo, vi *n) {
   vf nf, r = v_exp_reduce(t, n, &nf);
-  v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo);
+  v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo, 0);
 }
 
 /* e^t = 2^n (1 + hi + lo): see sg_exp_tail. */
-SG_INLINE void v_exp_tail(vf t, vf *hi, vf *lo, vi *n) {
+SG_INLINE void v_exp_tail(vf t, vf *hi, vf *lo, vi *n, int estrin) {
   vf nf, r_hi = v_exp_reduce(t, n, &nf);
   vf rl = v_fnma(nf, v_set(SG_LN2_LO), v_set(0.0f));
-  vf r = v_add(r_hi, rl);
-  vf p = v_fma(v_mul(r, r), v_exp_g(r), rl);
+  vf r = v_add(r_hi, rl), r2 = v_mul(r, r);
+  vf p = v_fma(r2, v_exp_g_by(r, r2, estrin), rl);
   *hi = v_add(r_hi, p);
   *lo = v_add(v_sub(r_hi, *hi), p);
 }

@@ -43,8 +43,8 @@ static void depth_usage(FILE *out) {
           "\n"
           "  --depths LIST   hidden layers: N, N-M, comma-separated (default 1-20)\n"
           "  --width N       units per hidden layer (default 64)\n"
-          "  --act LIST      sigmoid, tanh, relu: repeatable or comma-separated\n"
-          "                  (default all three)\n"
+          "  --act LIST      sigmoid, tanh, relu, sigmoid_fast, tanh_fast: repeatable\n"
+          "                  or comma-separated (default the first three)\n"
           "  --init LIST     normal, xavier, he: likewise (default all three)\n"
           "  --batches N     batches averaged per run (default 8)\n"
           "  --batch N       rows per batch (default 32)\n"
@@ -177,7 +177,9 @@ static int run_depth(const struct depth_options *o, sg_act act, sg_init init, si
   for (size_t l = 1; l <= hidden; l++) widths[l] = o->width, acts[l - 1] = act;
   widths[layers] = o->classes;
   m = sg_mlp_create(layers, widths, acts, SG_HEAD_XENT);
-  if (!m || sg_mlp_init(m, init, derive_seed(o->seed, SEED_WEIGHTS, act, init, hidden))) goto out;
+  /* The fast tier starts from its precise twin's weights: the two compare in pairs. */
+  sg_act twin = act == SG_ACT_SIGMOID_FAST ? SG_ACT_SIGMOID : act == SG_ACT_TANH_FAST ? SG_ACT_TANH : act;
+  if (!m || sg_mlp_init(m, init, derive_seed(o->seed, SEED_WEIGHTS, twin, init, hidden))) goto out;
   memset(avg, 0, layers * sizeof *avg);
   for (size_t k = 0; k < o->batches; k++) {
     fill_batch(o, k, X, labels);
@@ -272,7 +274,7 @@ int cmd_depth(int argc, char **argv) {
           "seed %" PRIu64 ", ISA %s\nmean|dW| of layer 0 over the output layer's, %zu hidden layers:\n",
           o.inputs, o.width, o.classes, o.batches, o.batch, o.seed, sg_isa_name(sg_active_isa()),
           deepest);
-  for (int a = 0; a < 3; a++) {
+  for (int a = 0; a <= SG_ACT_TANH_FAST; a++) {
     if (!(o.acts >> a & 1)) continue;
     for (int i = 0; i < 3; i++) {
       if (!(o.inits >> i & 1)) continue;

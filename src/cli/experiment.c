@@ -53,21 +53,23 @@ void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out) {
   out->norm_db = sqrt(sq);
 }
 
-static const char *const act_names[] = {"sigmoid", "tanh", "relu"};
-static const char *const init_names[] = {"normal", "xavier", "he"};
+/* Indexed by the enum values; NULL-terminated. */
+static const char *const act_names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast", NULL};
+static const char *const init_names[] = {"normal", "xavier", "he", NULL};
 
-const char *act_name(sg_act a) { return (unsigned)a < 3 ? act_names[a] : "?"; }
-const char *init_name(sg_init i) { return (unsigned)i < 3 ? init_names[i] : "?"; }
+const char *act_name(sg_act a) { return (unsigned)a <= SG_ACT_TANH_FAST ? act_names[a] : "?"; }
+const char *init_name(sg_init i) { return (unsigned)i <= SG_INIT_HE ? init_names[i] : "?"; }
 
 static int parse_name(const char *cmd, const char *option, const char *text,
                       const char *const *names, int *out) {
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; names[i]; i++)
     if (strcmp(text, names[i]) == 0) {
       *out = i;
       return 0;
     }
-  fprintf(stderr, "simdgrad %s: --%s %s: want %s, %s or %s\n", cmd, option, text, names[0], names[1],
-          names[2]);
+  fprintf(stderr, "simdgrad %s: --%s %s: want one of", cmd, option, text);
+  for (int i = 0; names[i]; i++) fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+  fprintf(stderr, "\n");
   return -1;
 }
 

@@ -21,6 +21,8 @@ static const struct entry {
     {"tanh_backward", {"y", "dy", "dx"}, offsetof(struct sg_table, tanh_backward), NULL, sg_tanh_backward},
     {"relu", {"x", "", "y"}, offsetof(struct sg_table, relu), sg_relu, NULL},
     {"relu_backward", {"x", "dy", "dx"}, offsetof(struct sg_table, relu_backward), NULL, sg_relu_backward},
+    {"sigmoid_fast", {"x", "", "y"}, offsetof(struct sg_table, sigmoid_fast), sg_sigmoid_fast, NULL},
+    {"tanh_fast", {"x", "", "y"}, offsetof(struct sg_table, tanh_fast), sg_tanh_fast, NULL},
 };
 #define NENTRIES (sizeof entries / sizeof *entries)
 

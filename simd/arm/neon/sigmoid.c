@@ -8,3 +8,4 @@
 
 SG_DEFINE_MAP1(sg_sigmoid_neon, v_sigmoid)
 SG_DEFINE_MAP2(sg_sigmoid_backward_neon, v_sigmoid_backward)
+SG_DEFINE_MAP1(sg_sigmoid_fast_neon, v_sigmoid_fast)

@@ -8,6 +8,8 @@ void sg_table_fill_neon(struct sg_table *t) {
   SG_USE(t, sigmoid_backward, neon, SG_ISA_NEON);
   SG_USE(t, tanh, neon, SG_ISA_NEON);
   SG_USE(t, tanh_backward, neon, SG_ISA_NEON);
+  SG_USE(t, sigmoid_fast, neon, SG_ISA_NEON);
+  SG_USE(t, tanh_fast, neon, SG_ISA_NEON);
   SG_USE(t, relu, neon, SG_ISA_NEON);
   SG_USE(t, relu_backward, neon, SG_ISA_NEON);
   SG_USE(t, softmax, neon, SG_ISA_NEON);

@@ -8,3 +8,4 @@
 
 SG_DEFINE_MAP1(sg_tanh_neon, v_tanh)
 SG_DEFINE_MAP2(sg_tanh_backward_neon, v_tanh_backward)
+SG_DEFINE_MAP1(sg_tanh_fast_neon, v_tanh_fast)

@@ -8,6 +8,8 @@ void sg_table_fill_avx2(struct sg_table *t) {
   SG_USE(t, sigmoid_backward, avx2, SG_ISA_AVX2);
   SG_USE(t, tanh, avx2, SG_ISA_AVX2);
   SG_USE(t, tanh_backward, avx2, SG_ISA_AVX2);
+  SG_USE(t, sigmoid_fast, avx2, SG_ISA_AVX2);
+  SG_USE(t, tanh_fast, avx2, SG_ISA_AVX2);
   SG_USE(t, relu, avx2, SG_ISA_AVX2);
   SG_USE(t, relu_backward, avx2, SG_ISA_AVX2);
   SG_USE(t, softmax, avx2, SG_ISA_AVX2);

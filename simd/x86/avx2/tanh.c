@@ -8,3 +8,4 @@
 
 SG_DEFINE_MAP1(sg_tanh_avx2, v_tanh)
 SG_DEFINE_MAP2(sg_tanh_backward_avx2, v_tanh_backward)
+SG_DEFINE_MAP1(sg_tanh_fast_avx2, v_tanh_fast)

@@ -8,6 +8,8 @@ void sg_table_fill_avx512(struct sg_table *t) {
   SG_USE(t, sigmoid_backward, avx512, SG_ISA_AVX512);
   SG_USE(t, tanh, avx512, SG_ISA_AVX512);
   SG_USE(t, tanh_backward, avx512, SG_ISA_AVX512);
+  SG_USE(t, sigmoid_fast, avx512, SG_ISA_AVX512);
+  SG_USE(t, tanh_fast, avx512, SG_ISA_AVX512);
   SG_USE(t, relu, avx512, SG_ISA_AVX512);
   SG_USE(t, relu_backward, avx512, SG_ISA_AVX512);
   SG_USE(t, softmax, avx512, SG_ISA_AVX512);

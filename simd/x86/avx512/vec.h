@@ -94,6 +94,23 @@ SG_PAIR1(vi, vi, v_isll23, _mm512_slli_epi32(a, 23))
 static inline vf v_ldexp2(vf m, vi n) {
   return (vf){_mm512_scalef_ps(m.lo, _mm512_cvtepi32_ps(n.lo)), _mm512_scalef_ps(m.hi, _mm512_cvtepi32_ps(n.hi))};
 }
+static inline vf v_ldexp2n(vf m, vi n, vf nf) {
+  (void)n;
+  return (vf){_mm512_scalef_ps(m.lo, nf.lo), _mm512_scalef_ps(m.hi, nf.hi)};
+}
+
+/* The selects of vmath.h in one vfixupimmps each: it classes each lane of x
+ * (QNaN, SNaN, 0, +1, -inf, +inf, < 0, > 0: nibbles 0 to 7 of the table) and
+ * answers per class 0 = keep the first operand, 1 = x, 2 = x quieted, 10 = +1. */
+#define SG_LAYER_FIXUP 1
+#define SG_FIXUP(name, table)                                                        \
+  static inline vf name(vf x, vf keep) {                                            \
+    __m512i t = _mm512_set1_epi32((int)(table));                                     \
+    return (vf){_mm512_fixupimm_ps(keep.lo, x.lo, t, 0), _mm512_fixupimm_ps(keep.hi, x.hi, t, 0)}; \
+  }
+SG_FIXUP(v_keep_nan, 0x00000021u)   /* NaN: x quieted; else keep */
+SG_FIXUP(v_neg_or_one, 0xA0A0AA21u) /* NaN: x; < 0, -inf: keep; 0, +1, > 0, +inf: +1 */
+#undef SG_FIXUP
 
 #undef SG_PAIR1
 #undef SG_PAIR2

@@ -61,6 +61,7 @@ static inline vi v_isll23(vi a) { return _mm512_slli_epi32(a, 23); }
 /* m * 2^n rounded once (vscalefps), as in vec.h. */
 #define SG_LAYER_LDEXP2 1
 static inline vf v_ldexp2(vf m, vi n) { return _mm512_scalef_ps(m, _mm512_cvtepi32_ps(n)); }
+static inline vf v_ldexp2n(vf m, vi n, vf nf) { (void)n; return _mm512_scalef_ps(m, nf); }
 
 /* SG_VL doubles, lane for lane: the exact widening of a vf, for the row
  * sums the softmax keeps in double. */

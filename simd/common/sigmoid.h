@@ -10,7 +10,7 @@
 
 SG_INLINE vf v_sigmoid(vf x) {
   vf one = v_set(1.0f);
-  vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
+  vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 0);
@@ -32,7 +32,7 @@ SG_INLINE vf v_sigmoid(vf x) {
 
 /* The fast tier: see sigmoid_fast1 in src/sigmoid.c. */
 SG_INLINE vf v_sigmoid_fast(vf x) {
-  vf t = v_max(v_neg_abs(x), v_set(SG_SIGMOID_TMIN));
+  vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 1);

@@ -9,12 +9,12 @@
 
 SG_INLINE vf v_tanh(vf x) {
   vf one = v_set(1.0f);
-  vf na = v_neg_abs(x);
-  vf t = v_max(v_add(na, na), v_set(SG_TANH_TMIN));
-  vf hi, lo;
+  vf z = v_neg_abs_min(x, -0.5f * SG_TANH_TMIN);
+  vf t = v_add(z, z); /* max(-2|x|, TMIN), exactly */
+  vf hi, lo, nf;
   vi n;
-  v_exp_tail(t, &hi, &lo, &n, 0);
-  vf a = v_pow2i(n);
+  v_exp_tail(t, &hi, &lo, &n, &nf, 0);
+  vf a = v_pow2in(n, nf);
   vf s1 = v_sub(one, a), s1_lo = v_sub(v_sub(one, s1), a);
   vf s2 = v_add(one, a), s2_lo = v_add(v_sub(one, s2), a);
   vf b = v_mul(a, hi), b_lo = v_mul(a, lo);
@@ -33,12 +33,12 @@ SG_INLINE vf v_tanh(vf x) {
 
 /* The fast tier: see tanh_fast1 in src/tanh.c. */
 SG_INLINE vf v_tanh_fast(vf x) {
-  vf na = v_neg_abs(x);
-  vf t = v_max(v_add(na, na), v_set(SG_TANH_TMIN));
-  vf hi, lo;
+  vf z = v_neg_abs_min(x, -0.5f * SG_TANH_TMIN);
+  vf t = v_add(z, z); /* max(-2|x|, TMIN), exactly */
+  vf hi, lo, nf;
   vi n;
-  v_exp_tail(t, &hi, &lo, &n, 1);
-  vf a = v_pow2i(n);
+  v_exp_tail(t, &hi, &lo, &n, &nf, 1);
+  vf a = v_pow2in(n, nf);
   vf u = v_fma(a, hi, v_sub(a, v_set(1.0f)));
   vf v = v_fnma(a, hi, v_sub(v_set(-1.0f), a));
   vf y = v_div(u, v);

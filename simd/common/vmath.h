@@ -14,6 +14,10 @@
 
 /* 2^k for k in [-126, 127]. */
 static inline vf v_pow2i(vi k) { return v_as_float(v_isll23(v_iadd(k, v_iset(127)))); }
+/* The same for k also given as the float kf == k: see v_ldexp2n. */
+#ifndef SG_LAYER_LDEXP2
+static inline vf v_pow2in(vi k, vf kf) { (void)kf; return v_pow2i(k); }
+#endif
 
 /* m * 2^n in two steps (exact, then the one rounding): see sg_ldexp2. A
  * layer with a one-instruction equivalent defines SG_LAYER_LDEXP2 instead,
@@ -26,6 +30,13 @@ SG_INLINE vf v_ldexp2(vf m, vi n) {
   return v_mul(v_mul(m, v_pow2i(n1)), v_pow2i(v_isub(n, n1)));
 }
 SG_INLINE vf v_ldexp2n(vf m, vi n, vf nf) { (void)nf; return v_ldexp2(m, n); }
+#endif
+
+/* -min(|x|, c) for c > 0, the clamped argument of e^-|x|; a NaN x gives
+ * NaN or -c (the callers mend NaN lanes). A layer with a one-instruction
+ * form (AVX-512's vrangeps) defines SG_LAYER_NEG_ABS_MIN. */
+#ifndef SG_LAYER_NEG_ABS_MIN
+SG_INLINE vf v_neg_abs_min(vf x, float c) { return v_max(v_neg_abs(x), v_set(-c)); }
 #endif
 
 /* Selects a layer may do in one instruction (AVX-512's vfixupimmps), else
@@ -102,10 +113,10 @@ SG_INLINE void v_exp_parts2(vf t, vf tl, vf *hi, vf *lo, vi *n) {
   v_exp_poly(v_add(r, v_fnma(nf, v_set(SG_LN2_LO), tl)), hi, lo, 0);
 }
 
-/* e^t = 2^n (1 + hi + lo): see sg_exp_tail. */
-SG_INLINE void v_exp_tail(vf t, vf *hi, vf *lo, vi *n, int estrin) {
-  vf nf, r_hi = v_exp_reduce(t, n, &nf);
-  vf rl = v_fnma(nf, v_set(SG_LN2_LO), v_set(0.0f));
+/* e^t = 2^n (1 + hi + lo): see sg_exp_tail. *nf = n as a float. */
+SG_INLINE void v_exp_tail(vf t, vf *hi, vf *lo, vi *n, vf *nf, int estrin) {
+  vf r_hi = v_exp_reduce(t, n, nf);
+  vf rl = v_fnma(*nf, v_set(SG_LN2_LO), v_set(0.0f));
   vf r = v_add(r_hi, rl), r2 = v_mul(r, r);
   vf p = v_fma(r2, v_exp_g_by(r, r2, estrin), rl);
   *hi = v_add(r_hi, p);

@@ -98,6 +98,14 @@ static inline vf v_ldexp2n(vf m, vi n, vf nf) {
   (void)n;
   return (vf){_mm512_scalef_ps(m.lo, nf.lo), _mm512_scalef_ps(m.hi, nf.hi)};
 }
+static inline vf v_pow2in(vi k, vf kf) { return v_ldexp2n(v_set(1.0f), k, kf); }
+
+/* -min(|x|, c) in one vrangeps: imm 14 = the smaller magnitude (2), sign set (3 << 2). */
+#define SG_LAYER_NEG_ABS_MIN 1
+static inline vf v_neg_abs_min(vf x, float c) {
+  __m512 m = _mm512_set1_ps(c);
+  return (vf){_mm512_range_ps(x.lo, m, 14), _mm512_range_ps(x.hi, m, 14)};
+}
 
 /* The selects of vmath.h in one vfixupimmps each: it classes each lane of x
  * (QNaN, SNaN, 0, +1, -inf, +inf, < 0, > 0: nibbles 0 to 7 of the table) and

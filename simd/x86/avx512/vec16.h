@@ -62,6 +62,7 @@ static inline vi v_isll23(vi a) { return _mm512_slli_epi32(a, 23); }
 #define SG_LAYER_LDEXP2 1
 static inline vf v_ldexp2(vf m, vi n) { return _mm512_scalef_ps(m, _mm512_cvtepi32_ps(n)); }
 static inline vf v_ldexp2n(vf m, vi n, vf nf) { (void)n; return _mm512_scalef_ps(m, nf); }
+static inline vf v_pow2in(vi k, vf kf) { return v_ldexp2n(_mm512_set1_ps(1.0f), k, kf); }
 
 /* SG_VL doubles, lane for lane: the exact widening of a vf, for the row
  * sums the softmax keeps in double. */

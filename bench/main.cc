@@ -262,6 +262,34 @@ void bm_xnnpack_sigmoid(benchmark::State &state, size_t width) {
 #endif
 }
 
+// oneDNN's eltwise logistic or tanh, forward, or backward from the forward's
+// output (as simdgrad's backward kernels), one thread; the label is the
+// implementation oneDNN ran.
+void bm_onednn_eltwise(benchmark::State &state, bool tanh, bool backward) {
+#ifdef SG_BENCH_ONEDNN
+  size_t n = size_t(state.range(0));
+  Buffers b = buffers(n);
+  bench_dnnl_eltwise *job = nullptr;
+  const char *err = bench_dnnl_eltwise_create(tanh, backward, n, b.x, b.dy, b.y, &job);
+  if (!err) err = bench_dnnl_eltwise_run(job);  // warm-up
+  if (err) {
+    bench_dnnl_eltwise_destroy(job);
+    state.SkipWithError(err);
+    return;
+  }
+  for (auto _ : state) {
+    bench_dnnl_eltwise_run(job);
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(bench_dnnl_eltwise_label(job));
+  bench_dnnl_eltwise_destroy(job);
+  set_elementwise_counters(state, n, backward ? 12 : 8);
+#else
+  (void)tanh, (void)backward;
+  state.SkipWithError("oneDNN not found by configure");
+#endif
+}
+
 // The SLEEF peers of the element-wise kernels, on one ISA's vectors: the
 // sigmoid built on SLEEF's expf, or SLEEF's tanhf.
 enum class SleefJob { kSigmoid, kTanh };
@@ -813,6 +841,10 @@ void register_elementwise_set() {
     add("sleef_tanhf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kTanh)->Arg(n);
 #endif
     for (auto l : loops) add(l.first, bm_peer_loop, l.second)->Arg(n);
+    add("onednn_sigmoid", bm_onednn_eltwise, false, false)->Arg(n);
+    add("onednn_tanh", bm_onednn_eltwise, true, false)->Arg(n);
+    add("onednn_sigmoid_backward", bm_onednn_eltwise, false, true)->Arg(n);
+    add("onednn_tanh_backward", bm_onednn_eltwise, true, true)->Arg(n);
     add("memcpy", bm_memcpy)->Arg(n);
   }
 #ifdef SG_BENCH_X86
@@ -1056,12 +1088,15 @@ class SummaryReporter : public benchmark::ConsoleReporter {
   void sigmoid_summary(std::FILE *out, double ghz) const {
     for (const char *sigmoid : {"sigmoid", "sigmoid_fast"})
       best_vs_peers(out, sigmoid,
-                    {"xnnpack_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid", "autovec_sigmoid",
-                     "memcpy", "stream_copy/avx512"},
+                    {"xnnpack_sigmoid", "onednn_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid",
+                     "autovec_sigmoid", "memcpy", "stream_copy/avx512"},
                     ghz);
     for (const char *tanh : {"tanh", "tanh_fast"})
-      best_vs_peers(out, tanh, {"sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"},
+      best_vs_peers(out, tanh,
+                    {"onednn_tanh", "sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"},
                     ghz);
+    best_vs_peers(out, "sigmoid_backward", {"onednn_sigmoid_backward", "memcpy"}, ghz);
+    best_vs_peers(out, "tanh_backward", {"onednn_tanh_backward", "memcpy"}, ghz);
     best_vs_peers(out, "relu", {"autovec_relu", "memcpy"}, ghz);
     std::fprintf(out, "  targets: best/xnnpack at %" PRId64 " >= 1.0x, best/memcpy at %" PRId64 " >= 0.95x\n",
                  kSmall, kLarge);

@@ -37,12 +37,16 @@ use JSON::PP ();
 # matched to the measured kernel its name ends with (autovec_foo -> foo), and
 # the report lists it; otherwise it stands alone (kernel = its own name).
 my @PEER_MAP = (
-  sigmoid          => [elementwise => qw(xnnpack_sigmoid sleef_expf16_loop sleef_expf8_loop
-                                         libm_sigmoid autovec_sigmoid memcpy)],
-  sigmoid_backward => [elementwise => qw(memcpy)],
-  tanh             => [elementwise => qw(sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh
+  sigmoid          => [elementwise => qw(xnnpack_sigmoid onednn_sigmoid sleef_expf16_loop
+                                         sleef_expf8_loop libm_sigmoid autovec_sigmoid memcpy)],
+  sigmoid_fast     => [elementwise => qw(xnnpack_sigmoid onednn_sigmoid sleef_expf16_loop
+                                         sleef_expf8_loop libm_sigmoid autovec_sigmoid memcpy)],
+  sigmoid_backward => [elementwise => qw(onednn_sigmoid_backward memcpy)],
+  tanh             => [elementwise => qw(onednn_tanh sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh
                                          autovec_tanh memcpy)],
-  tanh_backward    => [elementwise => qw(memcpy)],
+  tanh_fast        => [elementwise => qw(onednn_tanh sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh
+                                         autovec_tanh memcpy)],
+  tanh_backward    => [elementwise => qw(onednn_tanh_backward memcpy)],
   relu             => [elementwise => qw(autovec_relu memcpy)],
   relu_backward    => [elementwise => qw(memcpy)],
   softmax          => [rowwise => qw(xnnpack_softmax autovec_softmax memcpy)],

@@ -277,3 +277,77 @@ const char *bench_dnnl_run(struct bench_dnnl_job *job) {
   if (!err) err = failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
   return err;
 }
+
+/* ---- the element-wise peers --------------------------------------------- */
+
+/* oneDNN's eltwise on n floats (one 1-D memory, tag a): forward logistic or
+ * tanh, or their backward from the forward's output (the use_dst_for_bwd
+ * algorithms, as simdgrad's backward kernels take y). */
+struct bench_dnnl_eltwise {
+  dnnl_primitive_t prim;
+  dnnl_memory_t mem[3];
+  dnnl_exec_arg_t args[3];
+  int nargs;
+  char label[128];
+};
+
+void bench_dnnl_eltwise_destroy(struct bench_dnnl_eltwise *job) {
+  if (!job) return;
+  for (int i = 0; i < job->nargs; i++) dnnl_memory_destroy(job->mem[i]);
+  if (job->prim) dnnl_primitive_destroy(job->prim);
+  free(job);
+}
+
+const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const float *in, const float *dy,
+                                      float *out, struct bench_dnnl_eltwise **out_job) {
+  *out_job = NULL;
+  const char *err = bench_dnnl_init();
+  if (err) return err;
+  dnnl_alg_kind_t alg = backward ? (tanh ? dnnl_eltwise_tanh_use_dst_for_bwd : dnnl_eltwise_logistic_use_dst_for_bwd)
+                                 : (tanh ? dnnl_eltwise_tanh : dnnl_eltwise_logistic);
+  dnnl_dims_t dims = {(dnnl_dim_t)n};
+  dnnl_memory_desc_t md;
+  dnnl_memory_desc_init_by_tag(&md, 1, dims, dnnl_f32, dnnl_a);
+  dnnl_eltwise_desc_t fwd, bwd;
+  dnnl_primitive_desc_t pd = NULL, hint = NULL;
+  err = failed(dnnl_eltwise_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, 0.0f, 0.0f), "eltwise desc");
+  if (!err) err = failed(dnnl_primitive_desc_create(backward ? &hint : &pd, &fwd, NULL, engine, NULL),
+                         "eltwise primitive_desc");
+  if (!err && backward) {
+    err = failed(dnnl_eltwise_backward_desc_init(&bwd, alg, &md, &md, 0.0f, 0.0f), "eltwise backward desc");
+    if (!err) err = failed(dnnl_primitive_desc_create(&pd, &bwd, NULL, engine, hint), "eltwise backward primitive_desc");
+  }
+  dnnl_primitive_desc_destroy(hint);
+  struct bench_dnnl_eltwise *job = err ? NULL : calloc(1, sizeof *job);
+  if (!err && !job) err = "oneDNN: out of memory";
+  if (err) {
+    dnnl_primitive_desc_destroy(pd);
+    return err;
+  }
+  const char *impl = "?";
+  dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+  snprintf(job->label, sizeof job->label, "%s", impl);
+  /* forward: SRC x, DST y; backward: DST y, DIFF_DST dy, DIFF_SRC dx */
+  const int fwd_args[] = {DNNL_ARG_SRC, DNNL_ARG_DST}, bwd_args[] = {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+  void *data[3] = {(void *)in, backward ? (void *)dy : out, out};
+  job->nargs = backward ? 3 : 2;
+  for (int i = 0; i < job->nargs && !err; i++) {
+    err = failed(dnnl_memory_create(&job->mem[i], &md, engine, data[i]), "dnnl_memory_create");
+    job->args[i] = (dnnl_exec_arg_t){backward ? bwd_args[i] : fwd_args[i], job->mem[i]};
+  }
+  if (!err) err = failed(dnnl_primitive_create(&job->prim, pd), "dnnl_primitive_create");
+  dnnl_primitive_desc_destroy(pd);
+  if (err) {
+    bench_dnnl_eltwise_destroy(job);
+    return err;
+  }
+  *out_job = job;
+  return 0;
+}
+
+const char *bench_dnnl_eltwise_label(const struct bench_dnnl_eltwise *job) { return job->label; }
+
+const char *bench_dnnl_eltwise_run(struct bench_dnnl_eltwise *job) {
+  const char *err = failed(dnnl_primitive_execute(job->prim, stream, job->nargs, job->args), "eltwise execute");
+  return err ? err : failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
+}

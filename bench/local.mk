@@ -51,12 +51,23 @@ bench_simdgrad_bench_LDADD = $(BENCH_ISA_LIBS) libsimdgrad.la $(XNNPACK_LIBS) $(
 # Static, like the tests: a real binary (no libtool wrapper) that runs as is.
 bench_simdgrad_bench_LDFLAGS = -static
 
+# make bench-accuracy (bench/accuracy.c): the peers' accuracy over all 2^32
+# inputs, linked with the same peer code as the bench program.
+EXTRA_PROGRAMS += bench/accuracy
+CLEANFILES += bench/accuracy$(EXEEXT)
+bench_accuracy_SOURCES = bench/accuracy.c bench/bench.h bench/peers.c
+bench_accuracy_CPPFLAGS = $(AM_CPPFLAGS) $(BENCH_DEFS)
+bench_accuracy_LDADD = $(BENCH_ISA_LIBS) libsimdgrad.la $(XNNPACK_LIBS) $(SLEEF_LIBS) $(BENCH_ONEDNN_LIBS) \
+	$(MVEC_LIBS) -lm
+bench_accuracy_LDFLAGS = -static
+
 BENCH_DEFS =
 BENCH_ISA_LIBS =
 BENCH_OPENBLAS_LIBS =
 BENCH_ONEDNN_LIBS =
 if SG_BENCH_XNNPACK
 bench_simdgrad_bench_SOURCES += $(BENCH_XNNPACK_SOURCES)
+bench_accuracy_SOURCES += $(BENCH_XNNPACK_SOURCES)
 BENCH_DEFS += -DSG_BENCH_XNNPACK=1
 endif
 if SG_BENCH_SLEEF
@@ -69,6 +80,7 @@ BENCH_OPENBLAS_LIBS += $(OPENBLAS_LIBS)
 endif
 if SG_BENCH_ONEDNN
 bench_simdgrad_bench_SOURCES += $(BENCH_ONEDNN_SOURCES)
+bench_accuracy_SOURCES += $(BENCH_ONEDNN_SOURCES)
 BENCH_DEFS += -DSG_BENCH_ONEDNN=1
 BENCH_ONEDNN_LIBS += $(ONEDNN_LIBS)
 endif
@@ -133,6 +145,27 @@ bench:
 	exit 1
 endif
 .PHONY: bench bench-full
+
+# make bench-accuracy: bench/accuracy over all 2^32 inputs, the sigmoid and
+# tanh sweeps side by side on two cores, written to
+# $(BENCH_RESULTS)/<cpu-id>/accuracy.tsv beside the speed results: the peers
+# dispatch by CPU as simdgrad does.
+if SG_BENCH
+bench-accuracy: bench/accuracy$(EXEEXT) bench/simdgrad_bench$(EXEEXT)
+	@cpu=`bench/simdgrad_bench$(EXEEXT) --cpu-id` || exit 1; \
+	out="$(BENCH_RESULTS)/$$cpu/accuracy.tsv"; $(MKDIR_P) "$(BENCH_RESULTS)/$$cpu" || exit 1; \
+	OMP_NUM_THREADS=1 bench/accuracy$(EXEEXT) tanh > "$$out.tanh" & tanh=$$!; \
+	OMP_NUM_THREADS=1 bench/accuracy$(EXEEXT) sigmoid > "$$out.sigmoid"; ok=$$?; \
+	wait $$tanh && test $$ok = 0 && \
+	{ printf 'function\timpl\tmax_ulp\tworst_x\ttiny_max_ulp\tflushed\tnan_out\tfirst_nan_x\n'; \
+	  cat "$$out.sigmoid" "$$out.tanh"; } > "$$out"; ok=$$?; \
+	rm -f "$$out.sigmoid" "$$out.tanh"; test $$ok = 0 || { rm -f "$$out"; exit 1; }; \
+	cat "$$out"; echo "make bench-accuracy: wrote $$out"
+else
+bench-accuracy:
+	@echo "make bench-accuracy: the benchmarks are not configured (see make bench)" >&2; exit 1
+endif
+.PHONY: bench-accuracy
 
 # make bench-train: the training pass of `simdgrad train` (784-100-10
 # sigmoid, Fashion-MNIST) against the same net and step in PyTorch, one

@@ -9,6 +9,8 @@
 #   make plots-depth      $(DEPTH_TSV) (simdgrad depth) into $(PLOTS_OUT)/depth, if there
 #   make plots-train      $(TRAIN_DIR)/train-*.tsv (simdgrad train) into $(PLOTS_OUT)/train
 #   make plots-ulp        $(ULP_HISTOGRAMS)/ulp-*.tsv (make check-exhaustive) into $(PLOTS_OUT)/ulp
+#   make plots-accuracy   each $(BENCH_RESULTS)/<cpu>/accuracy.tsv (make bench-accuracy) beside the
+#                         speeds of $(BENCH_MERGED) into $(PLOTS_OUT)/<cpu>/accuracy
 #   make plots PLOTS_OUT=/some/dir    images elsewhere
 #   make plots BENCH_RESULTS=/some/dir   results (and the table, report) elsewhere
 #   make plots-clean      remove $(PLOTS_OUT)
@@ -26,7 +28,7 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp
+	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp plots/accuracy.gp
 EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
 
 # A shell line that fails with a message unless perl and JSON::PP are there.
@@ -44,7 +46,7 @@ bench-report:
 	@$(plots_need_perl); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --report="$(BENCH_REPORT)" "$(BENCH_RESULTS)"
 
-plots: plots-depth plots-train plots-ulp bench-report
+plots: plots-depth plots-train plots-ulp bench-report plots-accuracy
 	@$(plots_need_perl); \
 	$(plots_need_gnuplot); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --plots="$(PLOTS_OUT)" || exit 1; \
@@ -95,6 +97,26 @@ plots-ulp:
 	  echo "make $@: wrote the ULP histograms under $(PLOTS_OUT)/ulp"; \
 	fi
 
+# Each CPU's accuracy.tsv joined with its speeds at n = 4096 (merged.tsv:
+# a simdgrad row is kernel/isa, a peer's its own name) into
+# $(PLOTS_OUT)/<cpu>/accuracy.tsv, then drawn (plots/accuracy.gp).
+plots-accuracy: bench-report
+	@files=`ls "$(BENCH_RESULTS)"/*/accuracy.tsv 2>/dev/null | tr '\n' ' '`; \
+	if test -z "$$files"; then \
+	  echo "make $@: no $(BENCH_RESULTS)/*/accuracy.tsv (make bench-accuracy writes them): skipped"; exit 0; \
+	fi; \
+	$(plots_need_gnuplot); \
+	for f in $$files; do \
+	  cpu=`basename \`dirname "$$f"\``; out="$(PLOTS_OUT)/$$cpu"; mkdir -p "$$out" || exit 1; \
+	  awk -F'\t' -v cpu="$$cpu" 'FNR == NR { if (FNR > 1) acc[$$2] = $$0; next } \
+	    $$1 == cpu && $$3 == "elementwise" && $$8 == "4096" { \
+	      key = $$6 == "isa" ? $$4 "/" $$5 : $$5; \
+	      if ((key in acc) && !(key in done)) { done[key] = 1; print acc[key] "\t" $$11 } }' \
+	    "$$f" "$(BENCH_MERGED)" > "$$out/accuracy.tsv" || exit 1; \
+	  $(GNUPLOT) -e "datafile='$$out/accuracy.tsv'; cpu='$$cpu'; outdir='$$out'" "$(srcdir)/plots/accuracy.gp" || exit 1; \
+	  echo "make $@: wrote $$out/accuracy.svg and .png"; \
+	done
+
 plots-clean:
 	-rm -rf "$(PLOTS_OUT)"
-.PHONY: bench-report plots plots-depth plots-train plots-ulp plots-clean
+.PHONY: bench-report plots plots-depth plots-train plots-ulp plots-accuracy plots-clean

@@ -7,14 +7,20 @@
 #include "map.h"
 #include "vmath.h"
 
-SG_INLINE vf v_tanh(vf x) {
-  vf one = v_set(1.0f);
+/* e^t = a (1 + hi + lo), a = 2^n, for t = max(-2|x|, TMIN): both tiers'
+ * start (estrin: the fast tier's polynomial). */
+SG_INLINE vf v_tanh_exp(vf x, vf *hi, vf *lo, int estrin) {
   vf z = v_neg_abs_min(x, -0.5f * SG_TANH_TMIN);
   vf t = v_add(z, z); /* max(-2|x|, TMIN), exactly */
-  vf hi, lo, nf;
+  vf nf;
   vi n;
-  v_exp_tail(t, &hi, &lo, &n, &nf, 0);
-  vf a = v_pow2in(n, nf);
+  v_exp_tail(t, hi, lo, &n, &nf, estrin);
+  return v_pow2in(n, nf);
+}
+
+SG_INLINE vf v_tanh(vf x) {
+  vf one = v_set(1.0f);
+  vf hi, lo, a = v_tanh_exp(x, &hi, &lo, 0);
   vf s1 = v_sub(one, a), s1_lo = v_sub(v_sub(one, s1), a);
   vf s2 = v_add(one, a), s2_lo = v_add(v_sub(one, s2), a);
   vf b = v_mul(a, hi), b_lo = v_mul(a, lo);
@@ -33,12 +39,7 @@ SG_INLINE vf v_tanh(vf x) {
 
 /* The fast tier: see tanh_fast1 in src/tanh.c. */
 SG_INLINE vf v_tanh_fast(vf x) {
-  vf z = v_neg_abs_min(x, -0.5f * SG_TANH_TMIN);
-  vf t = v_add(z, z); /* max(-2|x|, TMIN), exactly */
-  vf hi, lo, nf;
-  vi n;
-  v_exp_tail(t, &hi, &lo, &n, &nf, 1);
-  vf a = v_pow2in(n, nf);
+  vf hi, lo, a = v_tanh_exp(x, &hi, &lo, 1);
   vf u = v_fma(a, hi, v_sub(a, v_set(1.0f)));
   vf v = v_fnma(a, hi, v_sub(v_set(-1.0f), a));
   vf y = v_div(u, v);

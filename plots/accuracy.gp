@@ -14,6 +14,10 @@ set ylabel "max error, ULP (all 2^32 inputs, normal results; down is more accura
 svg = 'set terminal svg size 1400,620 dynamic noenhanced font "Sans,12" background rgb "white"'
 png = 'set terminal pngcairo size 1400,620 noenhanced font "Sans,10" background rgb "white"'
 tag(flushed, nans) = (flushed > 0 ? " (flushes)" : "").(nans > 0 ? " (NaN)" : "")
+# Errors past the top of the axis are drawn at it, their value in the label.
+top = 20
+yv(v) = v > top ? top : v
+over(v) = v > top ? sprintf(" (%.3g ULP)", v) : ""
 do for [t in "svg png"] {
   eval value(t)
   set output outdir."/accuracy.".t
@@ -21,10 +25,12 @@ do for [t in "svg png"] {
   do for [fn in "sigmoid tanh"] {
     set title fn
     set xrange [0:*]
-    set yrange [0.5:*]
-    plot datafile using ($9 / 1e9):(strcol(1) eq fn && ($6 + $7) == 0 ? $3 : NaN) with points pt 7 ps 1.5 lc rgb "#1f77b4", \
-         datafile using ($9 / 1e9):(strcol(1) eq fn && ($6 + $7) > 0 ? $3 : NaN) with points pt 6 ps 1.5 lc rgb "#d62728", \
-         datafile using ($9 / 1e9):(strcol(1) eq fn ? $3 : NaN):(strcol(2).tag($6, $7)) with labels offset 1, 0.8 left font ",9"
+    set offsets 0, 1.5, 0, 0
+    set yrange [0.5:2 * top]
+    plot datafile using ($9 / 1e9):(strcol(1) eq fn && ($6 + $7) == 0 ? yv($3) : NaN) with points pt 7 ps 1.5 lc rgb "#1f77b4", \
+         datafile using ($9 / 1e9):(strcol(1) eq fn && ($6 + $7) > 0 ? yv($3) : NaN) with points pt 6 ps 1.5 lc rgb "#d62728", \
+         datafile using ($9 / 1e9):(strcol(1) eq fn ? yv($3) : NaN):(strcol(2).tag($6, $7).over($3)) \
+           with labels offset 1, 0.8 left font ",9"
   }
   unset multiplot
 }

@@ -37,7 +37,7 @@ SG_INLINE vf v_sigmoid_fast(vf x) {
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 1);
   vf e = v_ldexp2n(hi, n, nf);
-  return v_div(v_neg_or_one(x, e), v_add(v_set(1.0f), e));
+  return v_keep_nan(x, v_div(v_neg_or_one(x, e), v_add(v_set(1.0f), e)));
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {

@@ -41,14 +41,10 @@ SG_INLINE vf v_neg_abs_min(vf x, float c) { return v_max(v_neg_abs(x), v_set(-c)
 
 /* Selects a layer may do in one instruction (AVX-512's vfixupimmps), else
  * compares and blends. v_keep_nan: x + x (x quieted) where x is NaN, else y.
- * v_neg_or_one: x < 0 ? neg : 1, and x where x is NaN, possibly quieted (for
- * a dividend: the division quiets it either way). */
+ * v_neg_or_one: x < 0 ? neg : 1 (either where x is NaN: mended later). */
 #ifndef SG_LAYER_FIXUP
 SG_INLINE vf v_keep_nan(vf x, vf y) { return v_select(v_isnan(x), v_add(x, x), y); }
-SG_INLINE vf v_neg_or_one(vf x, vf neg) {
-  vf r = v_select(v_lt(x, v_set(0.0f)), neg, v_set(1.0f));
-  return v_select(v_isnan(x), x, r);
-}
+SG_INLINE vf v_neg_or_one(vf x, vf neg) { return v_select(v_lt(x, v_set(0.0f)), neg, v_set(1.0f)); }
 #endif
 
 /* NaN lanes with the scalar reference's bits: see sg_mend_nan2. Most

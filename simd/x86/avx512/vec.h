@@ -117,7 +117,7 @@ static inline vf v_neg_abs_min(vf x, float c) {
     return (vf){_mm512_fixupimm_ps(keep.lo, x.lo, t, 0), _mm512_fixupimm_ps(keep.hi, x.hi, t, 0)}; \
   }
 SG_FIXUP(v_keep_nan, 0x00000021u)   /* NaN: x quieted; else keep */
-SG_FIXUP(v_neg_or_one, 0xA0A0AA21u) /* NaN: x; < 0, -inf: keep; 0, +1, > 0, +inf: +1 */
+SG_FIXUP(v_neg_or_one, 0xA0A0AA00u) /* < 0, -inf, NaN: keep; 0, +1, > 0, +inf: +1 */
 #undef SG_FIXUP
 
 #undef SG_PAIR1

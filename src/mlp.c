@@ -98,6 +98,11 @@ static void place_arena(sg_mlp *m, float *arena, size_t rows) {
   m->capacity = rows;
 }
 
+const char *sg_act_name(sg_act a) {
+  static const char *const names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast"};
+  return (unsigned)a < sizeof names / sizeof *names ? names[a] : NULL;
+}
+
 sg_mlp *sg_mlp_create(size_t depth, const size_t *widths, const sg_act *hidden, sg_head head) {
   if (!depth || depth >= SIZE_MAX / sizeof(size_t) - 1 || !widths || (depth > 1 && !hidden) ||
       (unsigned)head > SG_HEAD_BCE)
@@ -105,7 +110,7 @@ sg_mlp *sg_mlp_create(size_t depth, const size_t *widths, const sg_act *hidden, 
   for (size_t i = 0; i <= depth; i++)
     if (!widths[i]) goto invalid;
   for (size_t l = 0; l + 1 < depth; l++)
-    if ((unsigned)hidden[l] > SG_ACT_TANH_FAST) goto invalid;
+    if (!sg_act_name(hidden[l])) goto invalid;
 
   sg_mlp *m = calloc(1, sizeof *m);
   if (!m) goto no_memory;

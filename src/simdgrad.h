@@ -187,6 +187,9 @@ typedef enum { SG_ACT_SIGMOID, SG_ACT_TANH, SG_ACT_RELU, SG_ACT_SIGMOID_FAST, SG
 typedef enum { SG_HEAD_MSE, SG_HEAD_XENT, SG_HEAD_BCE } sg_head;
 typedef enum { SG_INIT_NORMAL, SG_INIT_XAVIER, SG_INIT_HE } sg_init;
 typedef struct sg_mlp sg_mlp;
+/* The activation's name ("sigmoid", "tanh", "relu", "sigmoid_fast",
+ * "tanh_fast"), or NULL for a value past the last. */
+const char *sg_act_name(sg_act a);
 
 /* widths has depth + 1 entries, each > 0; hidden has depth - 1 entries (may be
  * NULL when depth == 1). Returns NULL (errno EINVAL or ENOMEM) on bad

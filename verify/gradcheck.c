@@ -53,8 +53,6 @@ const char *const gradcheck_kernel_names[] = {
 
 /* ---- the double reference --------------------------------------------- */
 
-static const char *const act_names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast"};
-
 /* The function an activation computes: the fast tier is the same one. */
 static sg_act exact_act(sg_act act) {
   return act == SG_ACT_SIGMOID_FAST ? SG_ACT_SIGMOID : act == SG_ACT_TANH_FAST ? SG_ACT_TANH : act;
@@ -438,7 +436,7 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
                 ? snprintf(check, sizeof check, "logistic regression b%zu", batch)
                 : snprintf(check, sizeof check, "mlp %s d%zu b%zu", head_name(head), depth, batch);
   for (size_t l = 0; hidden && l + 1 < depth && len < (int)sizeof check; l++) /* truncates */
-    len += snprintf(check + len, sizeof check - (size_t)len, "%s%s", l ? "," : " ", act_names[hidden[l]]);
+    len += snprintf(check + len, sizeof check - (size_t)len, "%s%s", l ? "," : " ", sg_act_name(hidden[l]));
   if (failed && r->out) fprintf(r->out, "%-30s forward/backward failed\n", check);
   r->failures += failed;
   for (size_t l = 0; l < depth; l++) {

@@ -274,7 +274,7 @@ int cmd_depth(int argc, char **argv) {
           "seed %" PRIu64 ", ISA %s\nmean|dW| of layer 0 over the output layer's, %zu hidden layers:\n",
           o.inputs, o.width, o.classes, o.batches, o.batch, o.seed, sg_isa_name(sg_active_isa()),
           deepest);
-  for (int a = 0; a <= SG_ACT_TANH_FAST; a++) {
+  for (int a = 0; sg_act_name((sg_act)a); a++) {
     if (!(o.acts >> a & 1)) continue;
     for (int i = 0; i < 3; i++) {
       if (!(o.inits >> i & 1)) continue;

@@ -53,36 +53,39 @@ void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out) {
   out->norm_db = sqrt(sq);
 }
 
-/* Indexed by the enum values; NULL-terminated. */
-static const char *const act_names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast", NULL};
-static const char *const init_names[] = {"normal", "xavier", "he", NULL};
+/* Names by enum value, NULL past the last: the library's for activations. */
+static const char *act_name_of(int i) { return sg_act_name((sg_act)i); }
+static const char *init_name_of(int i) {
+  static const char *const names[] = {"normal", "xavier", "he"};
+  return i >= 0 && i < (int)(sizeof names / sizeof *names) ? names[i] : NULL;
+}
 
-const char *act_name(sg_act a) { return (unsigned)a <= SG_ACT_TANH_FAST ? act_names[a] : "?"; }
-const char *init_name(sg_init i) { return (unsigned)i <= SG_INIT_HE ? init_names[i] : "?"; }
+const char *act_name(sg_act a) { return act_name_of((int)a) ? act_name_of((int)a) : "?"; }
+const char *init_name(sg_init i) { return init_name_of((int)i) ? init_name_of((int)i) : "?"; }
 
-static int parse_name(const char *cmd, const char *option, const char *text,
-                      const char *const *names, int *out) {
-  for (int i = 0; names[i]; i++)
-    if (strcmp(text, names[i]) == 0) {
+static int parse_name(const char *cmd, const char *option, const char *text, const char *(*name_of)(int),
+                      int *out) {
+  for (int i = 0; name_of(i); i++)
+    if (strcmp(text, name_of(i)) == 0) {
       *out = i;
       return 0;
     }
   fprintf(stderr, "simdgrad %s: --%s %s: want one of", cmd, option, text);
-  for (int i = 0; names[i]; i++) fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+  for (int i = 0; name_of(i); i++) fprintf(stderr, "%s %s", i ? "," : "", name_of(i));
   fprintf(stderr, "\n");
   return -1;
 }
 
 int parse_act(const char *cmd, const char *text, sg_act *out) {
   int i;
-  if (parse_name(cmd, "act", text, act_names, &i)) return -1;
+  if (parse_name(cmd, "act", text, act_name_of, &i)) return -1;
   *out = (sg_act)i;
   return 0;
 }
 
 int parse_init(const char *cmd, const char *text, sg_init *out) {
   int i;
-  if (parse_name(cmd, "init", text, init_names, &i)) return -1;
+  if (parse_name(cmd, "init", text, init_name_of, &i)) return -1;
   *out = (sg_init)i;
   return 0;
 }

@@ -20,7 +20,7 @@ void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out);
  * the same spellings. Each parser returns 0, or -1 after printing
  * "simdgrad CMD: --OPTION ..." on stderr. A number is decimal digits only:
  * no sign, no whitespace, no hex, nothing after it. */
-const char *act_name(sg_act a);   /* "sigmoid", "tanh", "relu" */
+const char *act_name(sg_act a);   /* sg_act_name, or "?" */
 const char *init_name(sg_init i); /* "normal", "xavier", "he" */
 int parse_act(const char *cmd, const char *text, sg_act *out);
 int parse_init(const char *cmd, const char *text, sg_init *out);

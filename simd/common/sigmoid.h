@@ -8,13 +8,15 @@
 #include "map.h"
 #include "vmath.h"
 
-SG_INLINE vf v_sigmoid(vf x) {
+/* one_step: see v_scale_one_step. */
+SG_INLINE vf v_sigmoid_by(vf x, int one_step) {
   vf one = v_set(1.0f);
   vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 0);
-  vf e_hi = v_ldexp2n(hi, n, nf), e_lo = v_ldexp2n(lo, n, nf);
+  v_scale sc = v_scale_of(n, nf, one_step);
+  vf e_hi = v_scaled(hi, sc, one_step), e_lo = v_scaled(lo, sc, one_step);
   vf s = v_add(one, e_hi);
   vf s_lo = v_add(v_add(v_sub(one, s), e_hi), e_lo);
   vf q = v_div(one, s);
@@ -25,19 +27,23 @@ SG_INLINE vf v_sigmoid(vf x) {
   vf m_lo = v_fms(hi, q, m);
   m_lo = v_fma(lo, q, m_lo);
   m_lo = v_fma(m, rq, m_lo);
-  vf y_neg = v_ldexp2n(v_add(m, m_lo), n, nf);
+  vf y_neg = v_scaled(v_add(m, m_lo), sc, one_step);
   vf y = v_select(v_lt(x, v_set(0.0f)), y_neg, y_pos);
   return v_keep_nan(x, y);
 }
+SG_INLINE vf v_sigmoid(vf x) { return v_scale_one_step(x) ? v_sigmoid_by(x, 1) : v_sigmoid_by(x, 0); }
 
 /* The fast tier: see sigmoid_fast1 in src/sigmoid.c. */
-SG_INLINE vf v_sigmoid_fast(vf x) {
+SG_INLINE vf v_sigmoid_fast_by(vf x, int one_step) {
   vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 1);
-  vf e = v_ldexp2n(hi, n, nf);
+  vf e = v_scaled(hi, v_scale_of(n, nf, one_step), one_step);
   return v_keep_nan(x, v_div(v_neg_or_one(x, e), v_add(v_set(1.0f), e)));
+}
+SG_INLINE vf v_sigmoid_fast(vf x) {
+  return v_scale_one_step(x) ? v_sigmoid_fast_by(x, 1) : v_sigmoid_fast_by(x, 0);
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {

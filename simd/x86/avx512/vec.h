@@ -89,16 +89,16 @@ SG_PAIR1(vi, vi, v_isll23, _mm512_slli_epi32(a, 23))
 
 /* m * 2^n in one instruction: vscalefps rounds once, subnormals included, so
  * it returns the bits of the generic two-step scaling (vmath.h) for the
- * n in [-252, 254] used there. */
+ * n in [-252, 254] used there. The scale is n as a float. */
 #define SG_LAYER_LDEXP2 1
-static inline vf v_ldexp2(vf m, vi n) {
-  return (vf){_mm512_scalef_ps(m.lo, _mm512_cvtepi32_ps(n.lo)), _mm512_scalef_ps(m.hi, _mm512_cvtepi32_ps(n.hi))};
-}
-static inline vf v_ldexp2n(vf m, vi n, vf nf) {
-  (void)n;
+typedef vf v_scale;
+static inline v_scale v_scale_of(vi n, vf nf, int one_step) { (void)n, (void)one_step; return nf; }
+static inline vf v_scaled(vf m, v_scale nf, int one_step) {
+  (void)one_step;
   return (vf){_mm512_scalef_ps(m.lo, nf.lo), _mm512_scalef_ps(m.hi, nf.hi)};
 }
-static inline vf v_pow2in(vi k, vf kf) { return v_ldexp2n(v_set(1.0f), k, kf); }
+static inline int v_scale_one_step(vf x) { (void)x; return 1; }
+static inline vf v_pow2in(vi k, vf kf) { return v_scaled(v_set(1.0f), v_scale_of(k, kf, 1), 1); }
 
 /* -min(|x|, c) in one vrangeps: imm 14 = the smaller magnitude (2), sign set (3 << 2). */
 #define SG_LAYER_NEG_ABS_MIN 1

@@ -49,10 +49,10 @@ static void xnnpack_sigmoid(size_t n, const float *x, float *y) {
 
 #ifdef SG_BENCH_ONEDNN
 static void onednn(int tanh, size_t n, const float *x, float *y) {
-  static struct bench_dnnl_eltwise *job[2];
+  static struct bench_dnnl_op *job[2];
   const char *err = NULL;
   if (!job[tanh]) err = bench_dnnl_eltwise_create(tanh, 0, n, x, NULL, y, &job[tanh]);
-  if (!err) err = bench_dnnl_eltwise_run(job[tanh]);
+  if (!err) err = bench_dnnl_op_run(job[tanh]);
   if (err) fprintf(stderr, "bench-accuracy: oneDNN: %s\n", err), exit(1);
 }
 static void onednn_sigmoid(size_t n, const float *x, float *y) { onednn(0, n, x, y); }

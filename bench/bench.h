@@ -82,15 +82,19 @@ int bench_dnnl_reorders(const struct bench_dnnl_job *job);      /* buffers in on
 const char *bench_dnnl_reorder(struct bench_dnnl_job *job);     /* each reorder once: inputs in, outputs back */
 const char *bench_dnnl_run(struct bench_dnnl_job *job);         /* execute + stream wait */
 void bench_dnnl_destroy(struct bench_dnnl_job *job);
-/* The element-wise peers: oneDNN's eltwise logistic (tanh = 0) or tanh over
- * n floats, forward (out = f(in)) or backward from the forward's output
- * (backward = 1: out = dy f'(x), f' from in = y). One job, run many times. */
-struct bench_dnnl_eltwise;
+/* The element-wise and softmax peers, one job each, run many times: forward
+ * (out = f(in)) or backward from the forward's output (backward = 1: in = y,
+ * out = dx from dy). eltwise: logistic (tanh = 0) or tanh over n floats.
+ * softmax: softmax (log = 0) or log_softmax of each row of a rows x cols
+ * row-major matrix. */
+struct bench_dnnl_op;
 const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const float *in, const float *dy,
-                                      float *out, struct bench_dnnl_eltwise **job);
-const char *bench_dnnl_eltwise_label(const struct bench_dnnl_eltwise *job); /* the implementation */
-const char *bench_dnnl_eltwise_run(struct bench_dnnl_eltwise *job);
-void bench_dnnl_eltwise_destroy(struct bench_dnnl_eltwise *job);
+                                      float *out, struct bench_dnnl_op **job);
+const char *bench_dnnl_softmax_create(int log, int backward, size_t rows, size_t cols, const float *in,
+                                      const float *dy, float *out, struct bench_dnnl_op **job);
+const char *bench_dnnl_op_label(const struct bench_dnnl_op *job); /* the implementation */
+const char *bench_dnnl_op_run(struct bench_dnnl_op *job);
+void bench_dnnl_op_destroy(struct bench_dnnl_op *job);
 
 /* bench/x86_avx2.c (SG_HAVE_AVX2), compiled with AVX2_CFLAGS. */
 void bench_sleef_expf8_sigmoid(size_t n, const float *x, float *y); /* needs SG_BENCH_SLEEF */

@@ -262,28 +262,35 @@ void bm_xnnpack_sigmoid(benchmark::State &state, size_t width) {
 #endif
 }
 
+#ifdef SG_BENCH_ONEDNN
+// Times one oneDNN job made by create (nullptr and its error if it failed),
+// after one warm-up run; the label is the implementation oneDNN ran.
+bool run_dnnl(benchmark::State &state, bench_dnnl_op *job, const char *err) {
+  if (!err) err = bench_dnnl_op_run(job);  // warm-up
+  if (err) {
+    bench_dnnl_op_destroy(job);
+    state.SkipWithError(err);
+    return false;
+  }
+  for (auto _ : state) {
+    bench_dnnl_op_run(job);
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(bench_dnnl_op_label(job));
+  bench_dnnl_op_destroy(job);
+  return true;
+}
+#endif
+
 // oneDNN's eltwise logistic or tanh, forward, or backward from the forward's
-// output (as simdgrad's backward kernels), one thread; the label is the
-// implementation oneDNN ran.
+// output (as simdgrad's backward kernels), one thread.
 void bm_onednn_eltwise(benchmark::State &state, bool tanh, bool backward) {
 #ifdef SG_BENCH_ONEDNN
   size_t n = size_t(state.range(0));
   Buffers b = buffers(n);
-  bench_dnnl_eltwise *job = nullptr;
+  bench_dnnl_op *job = nullptr;
   const char *err = bench_dnnl_eltwise_create(tanh, backward, n, b.x, b.dy, b.y, &job);
-  if (!err) err = bench_dnnl_eltwise_run(job);  // warm-up
-  if (err) {
-    bench_dnnl_eltwise_destroy(job);
-    state.SkipWithError(err);
-    return;
-  }
-  for (auto _ : state) {
-    bench_dnnl_eltwise_run(job);
-    benchmark::ClobberMemory();
-  }
-  state.SetLabel(bench_dnnl_eltwise_label(job));
-  bench_dnnl_eltwise_destroy(job);
-  set_elementwise_counters(state, n, backward ? 12 : 8);
+  if (run_dnnl(state, job, err)) set_elementwise_counters(state, n, backward ? 12 : 8);
 #else
   (void)tanh, (void)backward;
   state.SkipWithError("oneDNN not found by configure");
@@ -331,11 +338,11 @@ std::vector<std::pair<size_t, size_t>> softmax_shapes() {
 std::string shape_name(size_t rows, size_t cols) { return std::to_string(rows) + "x" + std::to_string(cols); }
 
 // The arrays of one shape, shared by every benchmark of that shape: x logits
-// uniform in [-10, 10] (fixed seed), p = softmax(x) and dy uniform in [-1, 1]
-// for the backward pass, labels uniform in [0, cols), and outputs y, dx,
-// delta zeroed (so mapped) at allocation.
+// uniform in [-10, 10] (fixed seed), p = softmax(x), lp = log_softmax(x) and
+// dy uniform in [-1, 1] for the backward passes, labels uniform in [0, cols),
+// and outputs y, dx, delta zeroed (so mapped) at allocation.
 struct SoftmaxBuffers {
-  float *x, *p, *dy, *y, *dx, *delta;
+  float *x, *p, *lp, *dy, *y, *dx, *delta;
   uint32_t *labels;
 };
 
@@ -347,6 +354,7 @@ SoftmaxBuffers softmax_buffers(size_t rows, size_t cols) {
   SoftmaxBuffers b;
   b.x = static_cast<float *>(alloc_pages(bytes));
   b.p = static_cast<float *>(alloc_pages(bytes));
+  b.lp = static_cast<float *>(alloc_pages(bytes));
   b.dy = static_cast<float *>(alloc_pages(bytes));
   b.y = static_cast<float *>(alloc_pages(bytes));
   b.dx = static_cast<float *>(alloc_pages(bytes));
@@ -358,16 +366,17 @@ SoftmaxBuffers softmax_buffers(size_t rows, size_t cols) {
   Rng r{seed ^ 0xa4093822299f31d0u};
   for (size_t i = 0; i < rows; i++) b.labels[i] = uint32_t(uint64_t(r.next24()) * cols >> 24);
   sg_softmax(rows, cols, b.x, b.p);
+  sg_log_softmax(rows, cols, b.x, b.lp);
   cache.emplace(std::make_pair(rows, cols), b);
   return b;
 }
 
-enum class RowKernel { softmax, log_softmax, softmax_xent, softmax_backward };
+enum class RowKernel { softmax, log_softmax, softmax_xent, softmax_backward, log_softmax_backward };
 
 // Bytes each kernel must move per element, counted once: softmax and
 // log_softmax read x and write y (8, like memcpy of x); softmax_xent reads
-// logits and writes probs and delta (12); softmax_backward reads y and dy and
-// writes dx (12). The labels (4 bytes a row) are left out.
+// logits and writes probs and delta (12); the backward kernels read y and dy
+// and write dx (12). The labels (4 bytes a row) are left out.
 int64_t row_kernel_bytes(RowKernel k) {
   return k == RowKernel::softmax || k == RowKernel::log_softmax ? 8 : 12;
 }
@@ -390,6 +399,7 @@ void bm_row_kernel(benchmark::State &state, RowKernel k, sg_isa isa, size_t rows
       benchmark::DoNotOptimize(sg_softmax_xent(rows, cols, b.x, b.labels, b.y, b.delta));
       break;
     case RowKernel::softmax_backward: sg_softmax_backward(rows, cols, b.p, b.dy, b.dx); break;
+    case RowKernel::log_softmax_backward: sg_log_softmax_backward(rows, cols, b.lp, b.dy, b.dx); break;
     }
   };
   call();  // warm-up: caches, TLB
@@ -414,6 +424,21 @@ void bm_xnnpack_softmax(benchmark::State &state, size_t rows, size_t cols) {
 #else
   (void)rows, (void)cols;
   state.SkipWithError("XNNPACK not found by configure");
+#endif
+}
+
+// oneDNN's softmax or log_softmax along the rows, forward (x to y) or
+// backward from the forward's output (as simdgrad's), one thread.
+void bm_onednn_softmax(benchmark::State &state, bool log, bool backward, size_t rows, size_t cols) {
+#ifdef SG_BENCH_ONEDNN
+  SoftmaxBuffers b = softmax_buffers(rows, cols);
+  const float *in = backward ? (log ? b.lp : b.p) : b.x;
+  bench_dnnl_op *job = nullptr;
+  const char *err = bench_dnnl_softmax_create(log, backward, rows, cols, in, b.dy, backward ? b.dx : b.y, &job);
+  if (run_dnnl(state, job, err)) set_row_counters(state, rows * cols, backward ? 12 : 8);
+#else
+  (void)log, (void)backward, (void)rows, (void)cols;
+  state.SkipWithError("oneDNN not found by configure");
 #endif
 }
 
@@ -857,11 +882,64 @@ void register_elementwise_set() {
   register_cpu_clock();
 }
 
+// oneDNN's version and thread count in the context, once per run (both the
+// softmax and the dense set want them); false, with the reason in the
+// context, when oneDNN does not start.
+bool add_onednn_common_context() {
+#ifdef SG_BENCH_ONEDNN
+  static int state = 0;  // 0 not yet, 1 added, -1 failed
+  if (state) return state > 0;
+  if (const char *err = bench_dnnl_init()) {
+    benchmark::AddCustomContext("onednn", err);
+    state = -1;
+    return false;
+  }
+  benchmark::AddCustomContext("onednn_version", bench_dnnl_version());
+  int threads = bench_dnnl_threads();
+  benchmark::AddCustomContext("onednn_threads", threads > 0 ? std::to_string(threads) : "unknown");
+  const char *omp = std::getenv("OMP_NUM_THREADS");
+  benchmark::AddCustomContext("OMP_NUM_THREADS", omp ? omp : "(unset)");
+  state = 1;
+  return true;
+#else
+  return false;
+#endif
+}
+
+// "softmax", "log_softmax_backward" and the like: the simdgrad kernel a
+// oneDNN softmax job stands beside, in its benchmark's and context key's name.
+std::string softmax_op_name(bool log, bool backward) {
+  return std::string(log ? "log_softmax" : "softmax") + (backward ? "_backward" : "");
+}
+
+// The implementation oneDNN runs for each softmax job and shape, one context
+// key per job, e.g. onednn_impl_softmax: "256x10 jit:avx512_common | ...".
+// The primitives are built without buffers, before any benchmark runs.
+void add_onednn_softmax_context() {
+#ifdef SG_BENCH_ONEDNN
+  if (!add_onednn_common_context()) return;
+  for (bool backward : {false, true})
+    for (bool log : {false, true}) {
+      std::string text;
+      for (auto shape : softmax_shapes()) {
+        bench_dnnl_op *job = nullptr;
+        const char *err = bench_dnnl_softmax_create(log, backward, shape.first, shape.second, nullptr, nullptr,
+                                                    nullptr, &job);
+        text += (text.empty() ? "" : " | ") + shape_name(shape.first, shape.second) + " " +
+                (err ? err : bench_dnnl_op_label(job));
+        bench_dnnl_op_destroy(job);
+      }
+      benchmark::AddCustomContext("onednn_impl_" + softmax_op_name(log, backward), text);
+    }
+#endif
+}
+
 void register_softmax_set() {
   const std::pair<RowKernel, const char *> kernels[] = {{RowKernel::softmax, "softmax"},
                                                          {RowKernel::log_softmax, "log_softmax"},
                                                          {RowKernel::softmax_xent, "softmax_xent"},
-                                                         {RowKernel::softmax_backward, "softmax_backward"}};
+                                                         {RowKernel::softmax_backward, "softmax_backward"},
+                                                         {RowKernel::log_softmax_backward, "log_softmax_backward"}};
   for (auto shape : softmax_shapes()) {
     size_t rows = shape.first, cols = shape.second;
     std::string sn = shape_name(rows, cols);
@@ -869,9 +947,13 @@ void register_softmax_set() {
       for (sg_isa isa : isas_of_this_arch())
         add(std::string(k.second) + "/" + sg_isa_name(isa) + "/" + sn, bm_row_kernel, k.first, isa, rows, cols);
     add("xnnpack_softmax/" + sn, bm_xnnpack_softmax, rows, cols);
+    for (bool backward : {false, true})
+      for (bool log : {false, true})
+        add("onednn_" + softmax_op_name(log, backward) + "/" + sn, bm_onednn_softmax, log, backward, rows, cols);
     add("autovec_softmax/" + sn, bm_autovec_softmax, rows, cols);
     add("memcpy/" + sn, bm_memcpy_rows, rows, cols);
   }
+  add_onednn_softmax_context();
 }
 
 const std::pair<DenseOp, const char *> kDenseOps[] = {
@@ -882,17 +964,9 @@ const std::pair<DenseOp, const char *> kDenseOps[] = {
 // and variant, e.g. onednn_impl_plain_forward: "b1_784x100 x64:gemm:jit | ...".
 // Only the primitive descriptors are built here, before any benchmark runs:
 // the context is written before the first result.
-void add_onednn_context() {
+void add_onednn_dense_context() {
 #ifdef SG_BENCH_ONEDNN
-  if (const char *err = bench_dnnl_init()) {
-    benchmark::AddCustomContext("onednn", err);
-    return;
-  }
-  benchmark::AddCustomContext("onednn_version", bench_dnnl_version());
-  int threads = bench_dnnl_threads();
-  benchmark::AddCustomContext("onednn_threads", threads > 0 ? std::to_string(threads) : "unknown");
-  const char *omp = std::getenv("OMP_NUM_THREADS");
-  benchmark::AddCustomContext("OMP_NUM_THREADS", omp ? omp : "(unset)");
+  if (!add_onednn_common_context()) return;
   for (bool any : {false, true})
     for (auto op : kDenseOps) {
       std::string text;
@@ -925,7 +999,7 @@ void register_dense_set() {
       // XNNPACK's fully-connected operator is inference only: no dW, no dX.
       if (op.first == DenseOp::forward) add("xnnpack_fc_forward/" + sn, bm_xnnpack_fc, s);
     }
-  add_onednn_context();
+  add_onednn_dense_context();
   for (auto shape : kOuterShapes) {
     size_t m = shape.first, n = shape.second;
     std::string sn = shape_name(m, n);
@@ -1129,10 +1203,10 @@ class SummaryReporter : public benchmark::ConsoleReporter {
 
   void softmax_summary(std::FILE *out) const {
     std::fprintf(out, "  softmax set (G elements/s; rows x cols):\n");
-    std::fprintf(out, "    %-17s %-10s", "kernel", "shape");
+    std::fprintf(out, "    %-20s %-10s", "kernel", "shape");
     for (sg_isa isa : isas_of_this_arch()) std::fprintf(out, " %9s", sg_isa_name(isa));
     std::fprintf(out, "\n");
-    for (const char *k : {"softmax", "log_softmax", "softmax_xent", "softmax_backward"})
+    for (const char *k : {"softmax", "log_softmax", "softmax_xent", "softmax_backward", "log_softmax_backward"})
       for (auto shape : kSoftmaxShapes) {
         std::string sn = shape_name(shape.first, shape.second), line;
         bool any = false;
@@ -1144,8 +1218,18 @@ class SummaryReporter : public benchmark::ConsoleReporter {
           if (v > 0) std::snprintf(buf, sizeof buf, " %9.3f", v / 1e9);
           line += buf;
         }
-        if (any) std::fprintf(out, "    %-17s %-10s%s\n", k, sn.c_str(), line.c_str());
+        if (any) std::fprintf(out, "    %-20s %-10s%s\n", k, sn.c_str(), line.c_str());
       }
+    // Each kernel beside oneDNN's twin (the same operation, pass and arrays).
+    for (bool backward : {false, true})
+      for (bool log : {false, true})
+        for (auto shape : kSoftmaxShapes) {
+          std::string k = softmax_op_name(log, backward), sn = shape_name(shape.first, shape.second), isa;
+          double best = best_of(k, sn, &isa), dnnl = get("onednn_" + k + "/" + sn);
+          if (best > 0 && dnnl > 0)
+            std::fprintf(out, "  %s %s: best simdgrad ISA %s %.3f G/s / onednn %.3f G/s = %.3fx\n", k.c_str(),
+                         sn.c_str(), isa.c_str(), best / 1e9, dnnl / 1e9, best / dnnl);
+        }
     for (auto shape : kSoftmaxShapes) {
       std::string sn = shape_name(shape.first, shape.second), isa;
       double best = best_of("softmax", sn, &isa);

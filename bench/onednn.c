@@ -278,12 +278,11 @@ const char *bench_dnnl_run(struct bench_dnnl_job *job) {
   return err;
 }
 
-/* ---- the element-wise peers --------------------------------------------- */
+/* ---- the element-wise and softmax peers ----------------------------------- */
 
-/* oneDNN's eltwise on n floats (one 1-D memory, tag a): forward logistic or
- * tanh, or their backward from the forward's output (the use_dst_for_bwd
- * algorithms, as simdgrad's backward kernels take y). */
-struct bench_dnnl_eltwise {
+/* One primitive run on simdgrad's own buffers: its memories (one layout for
+ * all), its arguments, and the implementation oneDNN chose. */
+struct bench_dnnl_op {
   dnnl_primitive_t prim;
   dnnl_memory_t mem[3];
   dnnl_exec_arg_t args[3];
@@ -291,15 +290,64 @@ struct bench_dnnl_eltwise {
   char label[128];
 };
 
-void bench_dnnl_eltwise_destroy(struct bench_dnnl_eltwise *job) {
+void bench_dnnl_op_destroy(struct bench_dnnl_op *job) {
   if (!job) return;
   for (int i = 0; i < job->nargs; i++) dnnl_memory_destroy(job->mem[i]);
   if (job->prim) dnnl_primitive_destroy(job->prim);
   free(job);
 }
 
+/* Wraps pd (taken, whatever happens) and its nargs buffers, all of layout md. */
+static const char *make_op(dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *md, int nargs, const int *arg,
+                           void *const *data, struct bench_dnnl_op **out_job) {
+  struct bench_dnnl_op *job = calloc(1, sizeof *job);
+  const char *err = job ? NULL : "oneDNN: out of memory";
+  if (!err) {
+    const char *impl = "?";
+    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+    snprintf(job->label, sizeof job->label, "%s", impl);
+  }
+  for (int i = 0; i < nargs && !err; i++) {
+    err = failed(dnnl_memory_create(&job->mem[i], md, engine, data[i]), "dnnl_memory_create");
+    job->args[i] = (dnnl_exec_arg_t){arg[i], job->mem[i]};
+    job->nargs = i + 1;
+  }
+  if (!err) err = failed(dnnl_primitive_create(&job->prim, pd), "dnnl_primitive_create");
+  dnnl_primitive_desc_destroy(pd);
+  if (err) {
+    bench_dnnl_op_destroy(job);
+    return err;
+  }
+  *out_job = job;
+  return NULL;
+}
+
+/* The arguments of a forward (SRC in, DST out) and of a backward from the
+ * forward's output (DST y, DIFF_DST dy, DIFF_SRC dx), as simdgrad's backward
+ * kernels take them. */
+static const int fwd_args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
+static const int bwd_args[] = {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+
+static const char *make_pass(const_dnnl_op_desc_t fwd, const_dnnl_op_desc_t bwd, const dnnl_memory_desc_t *md,
+                             const float *in, const float *dy, float *out, struct bench_dnnl_op **out_job) {
+  *out_job = NULL;
+  dnnl_primitive_desc_t pd = NULL, hint = NULL;
+  const char *err = failed(dnnl_primitive_desc_create(bwd ? &hint : &pd, fwd, NULL, engine, NULL), "primitive_desc");
+  if (!err && bwd) err = failed(dnnl_primitive_desc_create(&pd, bwd, NULL, engine, hint), "backward primitive_desc");
+  dnnl_primitive_desc_destroy(hint);
+  if (err) {
+    dnnl_primitive_desc_destroy(pd);
+    return err;
+  }
+  void *data[3] = {(void *)in, bwd ? (void *)dy : out, out};
+  return make_op(pd, md, bwd ? 3 : 2, bwd ? bwd_args : fwd_args, data, out_job);
+}
+
+/* oneDNN's eltwise on n floats (one 1-D memory, tag a): forward logistic or
+ * tanh, or their backward from the forward's output (the use_dst_for_bwd
+ * algorithms). */
 const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const float *in, const float *dy,
-                                      float *out, struct bench_dnnl_eltwise **out_job) {
+                                      float *out, struct bench_dnnl_op **out_job) {
   *out_job = NULL;
   const char *err = bench_dnnl_init();
   if (err) return err;
@@ -309,45 +357,32 @@ const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const fl
   dnnl_memory_desc_t md;
   dnnl_memory_desc_init_by_tag(&md, 1, dims, dnnl_f32, dnnl_a);
   dnnl_eltwise_desc_t fwd, bwd;
-  dnnl_primitive_desc_t pd = NULL, hint = NULL;
   err = failed(dnnl_eltwise_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, 0.0f, 0.0f), "eltwise desc");
-  if (!err) err = failed(dnnl_primitive_desc_create(backward ? &hint : &pd, &fwd, NULL, engine, NULL),
-                         "eltwise primitive_desc");
-  if (!err && backward) {
-    err = failed(dnnl_eltwise_backward_desc_init(&bwd, alg, &md, &md, 0.0f, 0.0f), "eltwise backward desc");
-    if (!err) err = failed(dnnl_primitive_desc_create(&pd, &bwd, NULL, engine, hint), "eltwise backward primitive_desc");
-  }
-  dnnl_primitive_desc_destroy(hint);
-  struct bench_dnnl_eltwise *job = err ? NULL : calloc(1, sizeof *job);
-  if (!err && !job) err = "oneDNN: out of memory";
-  if (err) {
-    dnnl_primitive_desc_destroy(pd);
-    return err;
-  }
-  const char *impl = "?";
-  dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-  snprintf(job->label, sizeof job->label, "%s", impl);
-  /* forward: SRC x, DST y; backward: DST y, DIFF_DST dy, DIFF_SRC dx */
-  const int fwd_args[] = {DNNL_ARG_SRC, DNNL_ARG_DST}, bwd_args[] = {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
-  void *data[3] = {(void *)in, backward ? (void *)dy : out, out};
-  job->nargs = backward ? 3 : 2;
-  for (int i = 0; i < job->nargs && !err; i++) {
-    err = failed(dnnl_memory_create(&job->mem[i], &md, engine, data[i]), "dnnl_memory_create");
-    job->args[i] = (dnnl_exec_arg_t){backward ? bwd_args[i] : fwd_args[i], job->mem[i]};
-  }
-  if (!err) err = failed(dnnl_primitive_create(&job->prim, pd), "dnnl_primitive_create");
-  dnnl_primitive_desc_destroy(pd);
-  if (err) {
-    bench_dnnl_eltwise_destroy(job);
-    return err;
-  }
-  *out_job = job;
-  return 0;
+  if (!err && backward) err = failed(dnnl_eltwise_backward_desc_init(&bwd, alg, &md, &md, 0.0f, 0.0f), "eltwise backward desc");
+  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, &md, in, dy, out, out_job);
 }
 
-const char *bench_dnnl_eltwise_label(const struct bench_dnnl_eltwise *job) { return job->label; }
+/* oneDNN's softmax (v2: softmax_accurate, or softmax_log for log_softmax)
+ * along the rows of a rows x cols row-major matrix (tag ab, axis 1), forward
+ * or backward from the forward's output. */
+const char *bench_dnnl_softmax_create(int log, int backward, size_t rows, size_t cols, const float *in,
+                                      const float *dy, float *out, struct bench_dnnl_op **out_job) {
+  *out_job = NULL;
+  const char *err = bench_dnnl_init();
+  if (err) return err;
+  dnnl_alg_kind_t alg = log ? dnnl_softmax_log : dnnl_softmax_accurate;
+  dnnl_dims_t dims = {(dnnl_dim_t)rows, (dnnl_dim_t)cols};
+  dnnl_memory_desc_t md;
+  dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_f32, dnnl_ab);
+  dnnl_softmax_v2_desc_t fwd, bwd;
+  err = failed(dnnl_softmax_v2_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, &md, 1), "softmax desc");
+  if (!err && backward) err = failed(dnnl_softmax_v2_backward_desc_init(&bwd, alg, &md, &md, &md, 1), "softmax backward desc");
+  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, &md, in, dy, out, out_job);
+}
 
-const char *bench_dnnl_eltwise_run(struct bench_dnnl_eltwise *job) {
-  const char *err = failed(dnnl_primitive_execute(job->prim, stream, job->nargs, job->args), "eltwise execute");
+const char *bench_dnnl_op_label(const struct bench_dnnl_op *job) { return job->label; }
+
+const char *bench_dnnl_op_run(struct bench_dnnl_op *job) {
+  const char *err = failed(dnnl_primitive_execute(job->prim, stream, job->nargs, job->args), "execute");
   return err ? err : failed(dnnl_stream_wait(stream), "dnnl_stream_wait");
 }

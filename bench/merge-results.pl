@@ -62,7 +62,7 @@ my @PEER_MAP = (
 );
 my $ROOF = 'memcpy';
 # Machine probes, not kernels (they explain what bounds a kernel).
-my %PROBES = map { $_ => 1 } qw(fma_peak cpu_clock divps_throughput sigmoid_latency stream_copy);
+my %PROBES = map { $_ => 1 } qw(fma_peak cpu_clock divps_throughput sigmoid_latency stream_copy input_range);
 # ISA names, narrowest first; an ISA a context lists that is not here ranks after.
 my @ISA_ORDER = qw(scalar sse2 sse4 avx neon avx2 avx512 sve sve2);
 

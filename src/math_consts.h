@@ -34,6 +34,20 @@
  * [-159, 0] and the two-step scaling 2^(n>>1) * 2^(n - (n>>1)) stays normal. */
 #define SG_SIGMOID_TMIN -110.0f
 
+/* Where no intermediate need be subnormal. The core takes a microcode assist
+ * (about a hundred cycles) for each vector operation with a subnormal
+ * result, so the sigmoid keeps them to the lanes whose result is subnormal:
+ * - x is clamped to <= 30 first: sigmoid(x) is exactly 1 from 17.33 on, and
+ *   e^-30 = 2^-43.3 keeps every scaling of a positive x normal (beyond 87 it
+ *   would not be, in lanes whose other branch is thrown away).
+ * - e = e^-|x| enters 1 + e scaled by 2^max(n, -64), not 2^n: e below 2^-64
+ *   rounds 1 + e to 1 either way, and the only trace left of its size, the
+ *   residual rq = -(e_hi + e_lo), is then too small to move the rounding of
+ *   any output (its sign is what counts, and it stays negative); while the
+ *   low part lo 2^n of the true e is subnormal from |x| of about 62. */
+#define SG_SIGMOID_XSAT 30.0f
+#define SG_SIGMOID_E_NMIN -64
+
 /* tanh(x) = (1 - e^t) / (1 + e^t), t = -2|x|: it rounds to 1 from
  * |x| = 9.01 (1 - tanh x < 2^-25), so t is clamped to [-20, 0] and
  * n = round(t/ln2) stays in [-29, 0]: 2^n is a normal number. */

@@ -11,10 +11,14 @@
 #include "internal.h"
 #include "scalar_math.h"
 
+/* -|x| clamped to [SG_SIGMOID_TMIN, 0], x first to <= SG_SIGMOID_XSAT: the
+ * exp argument of both tiers (a NaN x is mended at the end). */
+static float sigmoid_arg(float x) { return fmaxf(-fabsf(fminf(x, SG_SIGMOID_XSAT)), SG_SIGMOID_TMIN); }
+
 static float sigmoid1(float x) {
-  float t = fmaxf(-fabsf(x), SG_SIGMOID_TMIN); /* NaN is mended at the end */
-  struct sg_exp_parts p = sg_exp_parts(t, 0);
-  float e_hi = sg_ldexp2(p.hi, p.n), e_lo = sg_ldexp2(p.lo, p.n);
+  struct sg_exp_parts p = sg_exp_parts(sigmoid_arg(x), 0);
+  int32_t n_e = p.n < SG_SIGMOID_E_NMIN ? SG_SIGMOID_E_NMIN : p.n; /* see SG_SIGMOID_E_NMIN */
+  float e_hi = sg_ldexp2(p.hi, n_e), e_lo = sg_ldexp2(p.lo, n_e);
   float s = 1.0f + e_hi; /* 1 >= e_hi: Fast2Sum */
   float s_lo = ((1.0f - s) + e_hi) + e_lo;
   float q = 1.0f / s;
@@ -47,12 +51,11 @@ void sg_sigmoid_scalar(size_t n, const float *x, float *y) {
  * e/(1 + e) <= 1/2; s's rounding (half an ULP of s in [1, 2]) is up to 1 ULP
  * of y >= 1/2 near y = 1 and at most 1/2 of an ULP of y < 1/2. So under
  * 2.5 ULP by construction; make check-exhaustive measures 2.40. A NaN x is
- * mended last, as in sigmoid1: the division may see two NaNs (m = x, and s
- * through fmaxf, which turns a signalling NaN into a NaN), and which one it
- * returns is up to the hardware (or an emulator). */
+ * mended last, as in sigmoid1: what its lane computes before differs between
+ * ISAs (x86's min and max return the other operand, Arm's the NaN, and a
+ * division that sees two NaNs returns one up to the hardware or emulator). */
 static float sigmoid_fast1(float x) {
-  float t = fmaxf(-fabsf(x), SG_SIGMOID_TMIN);
-  struct sg_exp_parts p = sg_exp_parts(t, 1);
+  struct sg_exp_parts p = sg_exp_parts(sigmoid_arg(x), 1);
   float e = sg_ldexp2(p.hi, p.n);
   float y = (x < 0 ? e : 1.0f) / (1.0f + e);
   return isnan(x) ? x + x : y;

@@ -8,15 +8,18 @@
 #include "map.h"
 #include "vmath.h"
 
-/* one_step: see v_scale_one_step. */
-SG_INLINE vf v_sigmoid_by(vf x, int one_step) {
+/* The exp argument: see sigmoid_arg in src/sigmoid.c. */
+SG_INLINE vf v_sigmoid_arg(vf x) { return v_neg_abs_min(v_min(x, v_set(SG_SIGMOID_XSAT)), -SG_SIGMOID_TMIN); }
+
+/* one_step: see v_scale_one_step; every lane of t = v_sigmoid_arg(x) has
+ * -t <= 87 then. */
+SG_INLINE vf v_sigmoid_by(vf x, vf t, int one_step) {
   vf one = v_set(1.0f);
-  vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 0);
-  v_scale sc = v_scale_of(n, nf, one_step);
-  vf e_hi = v_scaled(hi, sc, one_step), e_lo = v_scaled(lo, sc, one_step);
+  v_scale sc = v_scale_of(n, nf, one_step), se = v_scale_max(sc, SG_SIGMOID_E_NMIN, one_step);
+  vf e_hi = v_scaled(hi, se, 1), e_lo = v_scaled(lo, se, 1);
   vf s = v_add(one, e_hi);
   vf s_lo = v_add(v_add(v_sub(one, s), e_hi), e_lo);
   vf q = v_div(one, s);
@@ -31,11 +34,13 @@ SG_INLINE vf v_sigmoid_by(vf x, int one_step) {
   vf y = v_select(v_lt(x, v_set(0.0f)), y_neg, y_pos);
   return v_keep_nan(x, y);
 }
-SG_INLINE vf v_sigmoid(vf x) { return v_scale_one_step(x) ? v_sigmoid_by(x, 1) : v_sigmoid_by(x, 0); }
+SG_INLINE vf v_sigmoid(vf x) {
+  vf t = v_sigmoid_arg(x);
+  return v_scale_one_step(t) ? v_sigmoid_by(x, t, 1) : v_sigmoid_by(x, t, 0);
+}
 
 /* The fast tier: see sigmoid_fast1 in src/sigmoid.c. */
-SG_INLINE vf v_sigmoid_fast_by(vf x, int one_step) {
-  vf t = v_neg_abs_min(x, -SG_SIGMOID_TMIN);
+SG_INLINE vf v_sigmoid_fast_by(vf x, vf t, int one_step) {
   vf hi, lo, nf;
   vi n;
   v_exp_parts(t, &hi, &lo, &n, &nf, 1);
@@ -43,7 +48,8 @@ SG_INLINE vf v_sigmoid_fast_by(vf x, int one_step) {
   return v_keep_nan(x, v_div(v_neg_or_one(x, e), v_add(v_set(1.0f), e)));
 }
 SG_INLINE vf v_sigmoid_fast(vf x) {
-  return v_scale_one_step(x) ? v_sigmoid_fast_by(x, 1) : v_sigmoid_fast_by(x, 0);
+  vf t = v_sigmoid_arg(x);
+  return v_scale_one_step(t) ? v_sigmoid_fast_by(x, t, 1) : v_sigmoid_fast_by(x, t, 0);
 }
 
 SG_INLINE vf v_sigmoid_backward(vf y, vf dy) {

@@ -43,10 +43,16 @@ SG_INLINE v_scale v_scale_of(vi n, vf nf, int one_step) {
 SG_INLINE vf v_scaled(vf m, v_scale s, int one_step) {
   return one_step ? v_mul(m, s.half) : v_mul(v_mul(m, s.half), s.rest);
 }
-/* Whether every lane of e^-|x|, as v_exp_reduce splits it, has n >= -126:
- * |x| <= 87 gives n >= round(-87 log2(e)) = -126. A NaN lane may pass or
- * not: its result is mended last whatever the scaling gave. */
-SG_INLINE int v_scale_one_step(vf x) { return !v_any(v_lt(v_neg_abs(x), v_set(-87.0f))); }
+/* 2^max(n, lo) for lo in [-126, 0], from the scale of 2^n, as a scale to
+ * apply in one step (v_scaled(m, s, 1)): 2^n is then normal. */
+SG_INLINE v_scale v_scale_max(v_scale s, int lo, int one_step) {
+  vf p = v_max(v_scaled(v_set(1.0f), s, one_step), v_pow2i(v_iset(lo)));
+  return (v_scale){p, p};
+}
+/* Whether every lane of e^t, t <= 0, as v_exp_reduce splits it, has
+ * n >= -126: t >= -87 gives n >= round(-87 log2(e)) = -126. A NaN lane may
+ * pass or not: its result is mended last whatever the scaling gave. */
+SG_INLINE int v_scale_one_step(vf t) { return !v_any(v_lt(t, v_set(-87.0f))); }
 #endif
 
 /* -min(|x|, c) for c > 0, the clamped argument of e^-|x|; a NaN x gives

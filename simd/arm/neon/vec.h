@@ -50,6 +50,7 @@ static inline vf v_neg_abs(vf a) { return vnegq_f32(vabsq_f32(a)); }
 /* |a| with the sign of b. */
 static inline vf v_copysign(vf a, vf b) { return vbslq_f32(vdupq_n_u32(0x7fffffffu), a, b); }
 static inline vf v_max(vf a, vf b) { return vmaxq_f32(a, b); }
+static inline vf v_min(vf a, vf b) { return vminq_f32(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return vcltq_f32(a, b); }
 static inline vm v_le(vf a, vf b) { return vcleq_f32(a, b); }

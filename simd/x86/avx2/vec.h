@@ -47,6 +47,7 @@ static inline vf v_copysign(vf a, vf b) {
 }
 /* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
 static inline vf v_max(vf a, vf b) { return _mm256_max_ps(a, b); }
+static inline vf v_min(vf a, vf b) { return _mm256_min_ps(a, b); }
 
 static inline vm v_lt(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
 static inline vm v_le(vf a, vf b) { return _mm256_cmp_ps(a, b, _CMP_LE_OQ); }

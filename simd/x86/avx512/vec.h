@@ -68,6 +68,7 @@ SG_PAIR1(vf, vf, v_neg_abs, _mm512_or_ps(a, _mm512_set1_ps(-0.0f))) /* -|a| */
 SG_PAIR2(vf, vf, v_copysign, _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_set1_epi32(0x7fffffff), _mm512_castps_si512(a), _mm512_castps_si512(b), 0xca))) /* |a|, sign of b */
 /* max for non-NaN a (a NaN a gives b; callers mend NaN lanes themselves). */
 SG_PAIR2(vf, vf, v_max, _mm512_max_ps(a, b))
+SG_PAIR2(vf, vf, v_min, _mm512_min_ps(a, b))
 
 SG_PAIR2(vm, vf, v_lt, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ))
 SG_PAIR2(vm, vf, v_le, _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ))
@@ -97,7 +98,8 @@ static inline vf v_scaled(vf m, v_scale nf, int one_step) {
   (void)one_step;
   return (vf){_mm512_scalef_ps(m.lo, nf.lo), _mm512_scalef_ps(m.hi, nf.hi)};
 }
-static inline int v_scale_one_step(vf x) { (void)x; return 1; }
+static inline int v_scale_one_step(vf t) { (void)t; return 1; }
+static inline v_scale v_scale_max(v_scale nf, int lo, int one_step) { (void)one_step; return v_max(nf, v_set((float)lo)); }
 static inline vf v_pow2in(vi k, vf kf) { return v_scaled(v_set(1.0f), v_scale_of(k, kf, 1), 1); }
 
 /* -min(|x|, c) in one vrangeps: imm 14 = the smaller magnitude (2), sign set (3 << 2). */

@@ -63,7 +63,8 @@ static inline vi v_isll23(vi a) { return _mm512_slli_epi32(a, 23); }
 typedef vf v_scale;
 static inline v_scale v_scale_of(vi n, vf nf, int one_step) { (void)n, (void)one_step; return nf; }
 static inline vf v_scaled(vf m, v_scale nf, int one_step) { (void)one_step; return _mm512_scalef_ps(m, nf); }
-static inline int v_scale_one_step(vf x) { (void)x; return 1; }
+static inline int v_scale_one_step(vf t) { (void)t; return 1; }
+static inline v_scale v_scale_max(v_scale nf, int lo, int one_step) { (void)one_step; return v_max(nf, v_set((float)lo)); }
 static inline vf v_pow2in(vi k, vf kf) { return v_scaled(_mm512_set1_ps(1.0f), v_scale_of(k, kf, 1), 1); }
 
 /* SG_VL doubles, lane for lane: the exact widening of a vf, for the row

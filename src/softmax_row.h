@@ -49,19 +49,33 @@ static inline void sg_split_d(double d, float *hi, float *lo) {
   *lo = (float)(d - (double)*hi);
 }
 
-/* c[0] + c[1] x + ... + c[n-1] x^(n-1) (n <= 16) by Estrin's scheme: pairs
- * c[2k] + c[2k+1] x, then pairs of those with x^2, x^4, ...: log2(n) levels
- * of dependent steps instead of n (these run once per row, and a row of ten
- * elements is over in fewer cycles than a Horner chain of fourteen). */
-static inline double sg_poly_d(const double *c, int n, double x) {
-  double t[16];
-  for (int k = 0; k < n; k++) t[k] = c[k];
-  for (; n > 1; x = x * x) {
-    int m = (n + 1) / 2;
-    for (int k = 0; k < m; k++) t[k] = 2 * k + 1 < n ? t[2 * k] + t[2 * k + 1] * x : t[2 * k];
-    n = m;
-  }
-  return t[0];
+/* c[0] + c[1] x + ... + c[15] x^15 by Estrin's scheme: pairs c[2k] +
+ * c[2k+1] x, then pairs of those with x^2, x^4, x^8: four levels of
+ * dependent steps instead of fifteen (these run once per row, and a row of
+ * ten elements is over in fewer cycles than a Horner chain of fourteen).
+ * A shorter polynomial pads c with zeros: a zero pair adds exactly 0. Fixed
+ * loop bounds, so a loop over rows that calls it can be vectorised. */
+static inline double sg_estrin16_d(const double *c, double x) {
+  double t[8];
+  _Pragma("GCC unroll 8") for (int k = 0; k < 8; k++) t[k] = c[2 * k] + c[2 * k + 1] * x;
+  x = x * x;
+  _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) t[k] = t[2 * k] + t[2 * k + 1] * x;
+  x = x * x;
+  t[0] = t[0] + t[1] * x, t[1] = t[2] + t[3] * x;
+  x = x * x;
+  return t[0] + t[1] * x;
+}
+
+/* c ? a : b on the bits: a and b are both computed, whatever c, so a
+ * compiler cannot move the work of either into a branch (where it would not
+ * vectorise it, for fear of a floating-point trap). */
+static inline double sg_select_d(int c, double a, double b) {
+  uint64_t ab, bb, keep = -(uint64_t)(c != 0);
+  memcpy(&ab, &a, sizeof ab);
+  memcpy(&bb, &b, sizeof bb);
+  ab = (ab & keep) | (bb & ~keep);
+  memcpy(&a, &ab, sizeof a);
+  return a;
 }
 
 /* 2^k for k in [-1022, 1023], from its bits. */
@@ -75,37 +89,46 @@ static inline double sg_pow2_d(int k) {
 /* Natural log of a positive normal double, in double (our own, so every
  * platform gets the same bits): x = 2^e * m with m in [sqrt(1/2), sqrt(2)),
  * log m = 2 atanh(u), u = (m-1)/(m+1), |u| <= 0.1716, by the atanh series to
- * u^23 (next term < 2^-60). Relative error about 2^-52. */
+ * u^23 (next term < 2^-60). Relative error about 2^-52. No branch, no
+ * conditional floating-point operation (a compiler will not hoist one that
+ * might trap) and int exponents: so a loop over a group of rows vectorises
+ * on every ISA (simd/common/softmax.h). */
 static inline double sg_log_d(double x) {
   uint64_t b;
   memcpy(&b, &x, sizeof b);
   int e = (int)((b >> 52) & 0x7ff) - 1023;
   b = (b & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+  int big = b > 0x3ff6a09e667f3bcdull; /* m > sqrt(2), compared as bits */
+  b -= (uint64_t)big << 52;            /* then m / 2, exactly */
+  e += big;
   double m;
   memcpy(&m, &b, sizeof m);
-  if (m > 0x1.6a09e667f3bcdp+0) m *= 0.5, e += 1;
-  static const double atanh_c[12] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
+  static const double atanh_c[16] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
                                      1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
   double u = (m - 1.0) / (m + 1.0);
-  return (double)e * 0x1.62e42fefa39efp-1 + 2.0 * u * sg_poly_d(atanh_c, 12, u * u);
+  return (double)e * 0x1.62e42fefa39efp-1 + 2.0 * u * sg_estrin16_d(atanh_c, u * u);
 }
 
 /* e^z - 1 in double for z <= 0 (our own, reproducible): z = k ln2 + r,
  * |r| <= ln2/2, e^r - 1 by its Taylor series to r^14 (next term < 2^-64), then
- * 2^k (1 + (e^r - 1)) - 1 = (2^k - 1) + 2^k (e^r - 1), no cancellation. */
+ * 2^k (1 + (e^r - 1)) - 1 = (2^k - 1) + 2^k (e^r - 1), no cancellation (k = 0
+ * gives e^r - 1 itself). z <= -100 gives -1 (e^-100 < 2^-144), a NaN z NaN.
+ * Selects only among results always computed, as in sg_log_d; the clamp is
+ * on the bits and the compares are quiet. */
 static inline double sg_expm1_d(double z) {
-  if (!(z > -100.0)) return z != z ? z : -1.0; /* e^-100 < 2^-144: -1 in double */
-  double kf = (z * 0x1.71547652b82fep+0 + 0x1.8p52) - 0x1.8p52;
-  double r = (z - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33;
-  static const double inv_fact[14] = {1.0,           0.5,            1.0 / 6,         1.0 / 24,
+  int in_range = __builtin_isgreater(z, -100.0); /* false for a NaN z */
+  double zc = sg_select_d(in_range, z, -100.0);  /* k stays in range */
+  double kf = (zc * 0x1.71547652b82fep+0 + 0x1.8p52) - 0x1.8p52;
+  double r = (zc - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33;
+  static const double inv_fact[16] = {1.0,           0.5,            1.0 / 6,         1.0 / 24,
                                       1.0 / 120,     1.0 / 720,      1.0 / 5040,      1.0 / 40320,
                                       1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,  1.0 / 479001600,
                                       1.0 / 6227020800.0, 1.0 / 87178291200.0}; /* 1/(k+1)! */
-  double em1 = sg_poly_d(inv_fact, 14, r) * r; /* e^r - 1 */
-  int k = (int)kf;
-  if (k == 0) return em1;
-  double two_k = sg_pow2_d(k);
-  return (two_k - 1.0) + two_k * em1;
+  double em1 = sg_estrin16_d(inv_fact, r) * r; /* e^r - 1 */
+  double two_k = sg_pow2_d((int)kf);
+  double v = (two_k - 1.0) + two_k * em1; /* k = 0: 0 + (e^r - 1), exact */
+  v = sg_select_d(z == 0.0, z, v);        /* but e^-0 - 1 = -0 */
+  return sg_select_d(in_range, v, z != z ? z : -1.0);
 }
 
 /* The outputs e_i k / S' (k = 1, or 1/rows for the xent delta) are formed

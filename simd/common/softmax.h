@@ -187,11 +187,6 @@ SG_INLINE void sm_short_front(size_t cols, const float *x, vf e[SG_SM_GROUP][SG_
   }
 }
 
-/* A short row's terms to memory (pass 3 of xent reads them there). */
-SG_INLINE void sm_short_store(size_t cols, float *p, const vf *e) {
-  for (int v = 0; v < SG_SM_NV && (size_t)v * SG_VL < cols; v++) sm_store(p + v * SG_VL, cols - (size_t)v * SG_VL, e[v]);
-}
-
 /* Pass 3 of softmax for one row, its terms in e (in place), or NaN. */
 SG_INLINE void sm_softmax_out(size_t cols, float *e, float M, double S) {
   float Ih, Il;
@@ -206,14 +201,14 @@ SG_INLINE void sm_softmax_out(size_t cols, float *e, float M, double S) {
   if (i < cols) v_store_n(e + i, cols - i, sm_scale(v_load_n(e + i, cols - i), Ihv, Ilv));
 }
 
-/* log_softmax output for one row, or NaN. */
-SG_INLINE void sm_log_softmax_out(size_t cols, const float *x, float *y, float M, double S) {
+/* log_softmax output for one row, L = sg_sm_log_sum(S), or NaN. */
+SG_INLINE void sm_log_softmax_out(size_t cols, const float *x, float *y, float M, double S, double L) {
   float Lh, Ll;
   if (sg_sm_row_bad(S, M)) {
     sm_fill_nan(y, cols);
     return;
   }
-  sg_split_d(sg_sm_log_sum(S), &Lh, &Ll);
+  sg_split_d(L, &Lh, &Ll);
   vf Mv = v_set(M), Lhv = v_set(Lh), Llv = v_set(Ll);
   size_t i = 0;
   for (; i + SG_VL <= cols; i += SG_VL) v_store(y + i, sm_log_softmax1(v_load(x + i), Mv, Lhv, Llv));
@@ -230,12 +225,16 @@ SG_INLINE size_t sm_short_rows(int log, size_t rows, size_t cols, const float *x
     vf e[SG_SM_GROUP][SG_SM_NV];
     float M[SG_SM_GROUP];
     double S[SG_SM_GROUP];
+    double L[SG_SM_GROUP];
     sm_short_front(cols, x + r * cols, e, M, S);
+    /* the group's logs side by side: one vector loop in double, not eight
+     * scalar chains (softmax_row.h writes them to vectorise) */
+    if (log) _Pragma("omp simd") for (int g = 0; g < SG_SM_GROUP; g++) L[g] = sg_sm_log_sum(S[g]);
     _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
       const float *xr = x + (r + g) * cols;
       float *yr = y + (r + g) * cols, Ih, Il;
       if (log) {
-        sm_log_softmax_out(cols, xr, yr, M[g], S[g]);
+        sm_log_softmax_out(cols, xr, yr, M[g], S[g], L[g]);
       } else if (sg_sm_row_bad(S[g], M[g])) {
         sm_fill_nan(yr, cols);
       } else { /* pass 3 from the registers */
@@ -286,7 +285,8 @@ SG_INLINE void sm_log_softmax_rows(size_t rows, size_t cols, const float *x, flo
   for (size_t r = sm_short_rows(1, rows, cols, x, y); r < rows; r++) {
     const float *xr = x + r * cols;
     float M = sm_row_max(cols, xr);
-    sm_log_softmax_out(cols, xr, y + r * cols, M, sm_row_exp_sum(cols, xr, M, NULL));
+    double S = sm_row_exp_sum(cols, xr, M, NULL);
+    sm_log_softmax_out(cols, xr, y + r * cols, M, S, sg_sm_log_sum(S));
   }
 }
 
@@ -334,40 +334,64 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
   }
 }
 
-/* xent pass 3 for one row whose terms are in probs (or delta, if probs is
- * NULL): see sg_softmax_xent_scalar. xl = x[lab], read before pass 2 (probs
- * may be x). Adds the row's -log p[lab] (or NaN) to *total. */
-SG_INLINE void sm_xent_out(size_t cols, double inv_rows, float xl, size_t lab, float M, double S, float *pr, float *de,
-                           double *total) {
-  float *e = pr ? pr : de, Ih, Il, Jh, Jl;
+/* log p[lab] = (x[lab] - M) - log S for xent (a bad row or a label past the
+ * row gives a value no one reads). */
+SG_INLINE double sm_xent_z(float xl, float M, double S) { return ((double)xl - (double)M) - sg_sm_log_sum(S); }
+
+/* xent's constants of a row: 2^64/S split in floats for probs (I) and,
+ * divided by rows, for delta (J), as sg_sm_inverse gives them; z =
+ * sm_xent_z(x[lab], M, S) and em1 = e^z - 1. */
+typedef struct {
+  float ih, il, jh, jl;
+  double z, em1;
+} sm_xent_row;
+SG_INLINE sm_xent_row sm_xent_row_of(double inv_rows, float xl, float M, double S) {
+  sm_xent_row c;
+  sg_sm_inverse(S, 1.0, &c.ih, &c.il);
+  sg_sm_inverse(S, inv_rows, &c.jh, &c.jl);
+  c.z = sm_xent_z(xl, M, S);
+  c.em1 = sg_expm1_d(c.z);
+  return c;
+}
+
+/* Adds the row's -log p[lab] (or NaN, for a label past the row) to *total;
+ * or, for a bad row, fills it with NaN, adds NaN, and returns 0. */
+SG_INLINE int sm_xent_total(size_t cols, size_t lab, float M, double S, double z, float *pr, float *de,
+                            double *total) {
   if (sg_sm_row_bad(S, M)) {
     if (pr) sm_fill_nan(pr, cols);
     if (de) sm_fill_nan(de, cols);
     *total += (double)NAN;
-    return;
+    return 0;
   }
-  double z = 0.0;
-  if (lab < cols) {
-    z = ((double)xl - (double)M) - sg_sm_log_sum(S);
-    *total -= z;
-  } else {
-    *total += (double)NAN;
-  }
-  sg_sm_inverse(S, 1.0, &Ih, &Il);
-  sg_sm_inverse(S, inv_rows, &Jh, &Jl);
-  vf Ihv = v_set(Ih), Ilv = v_set(Il), Jhv = v_set(Jh), Jlv = v_set(Jl);
+  *total = lab < cols ? *total - z : *total + (double)NAN;
+  return 1;
+}
+
+/* delta at the label: e^z - 1 = p[lab] - 1 without cancellation, or a NaN
+ * row for a label past the row. */
+SG_INLINE void sm_xent_label(size_t cols, double inv_rows, size_t lab, double em1, float *de) {
+  if (!de) return;
+  if (lab < cols)
+    de[lab] = (float)(em1 * inv_rows);
+  else
+    sm_fill_nan(de, cols);
+}
+
+/* xent pass 3 for one row whose terms are in probs (or delta, if probs is
+ * NULL): see sg_softmax_xent_scalar. */
+SG_INLINE void sm_xent_out(size_t cols, double inv_rows, size_t lab, float M, double S, sm_xent_row c, float *pr,
+                           float *de, double *total) {
+  float *e = pr ? pr : de;
+  if (!sm_xent_total(cols, lab, M, S, c.z, pr, de, total)) return;
+  vf Ih = v_set(c.ih), Il = v_set(c.il), Jh = v_set(c.jh), Jl = v_set(c.jl);
   for (size_t i = 0; e && i < cols; i += SG_VL) {
     size_t k = cols - i;
     vf ev = k >= SG_VL ? v_load(e + i) : v_load_n(e + i, k);
-    if (pr) sm_store(pr + i, k, sm_scale(ev, Ihv, Ilv));
-    if (de) sm_store(de + i, k, sm_scale(ev, Jhv, Jlv));
+    if (pr) sm_store(pr + i, k, sm_scale(ev, Ih, Il));
+    if (de) sm_store(de + i, k, sm_scale(ev, Jh, Jl));
   }
-  if (de) {
-    if (lab < cols)
-      de[lab] = (float)(sg_expm1_d(z) * inv_rows);
-    else
-      sm_fill_nan(de, cols);
-  }
+  sm_xent_label(cols, inv_rows, lab, c.em1, de);
 }
 
 SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint32_t *labels,
@@ -379,13 +403,23 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
       vf e[SG_SM_GROUP][SG_SM_NV];
       float M[SG_SM_GROUP], xl[SG_SM_GROUP];
       double S[SG_SM_GROUP];
+      sm_xent_row c[SG_SM_GROUP];
       const float *xg = x + r * cols;
       for (int g = 0; g < SG_SM_GROUP; g++) xl[g] = labels[r + g] < cols ? xg[g * cols + labels[r + g]] : 0.0f;
       sm_short_front(cols, xg, e, M, S);
-      _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+      /* the group's row constants side by side: one vector loop in double,
+       * not eight scalar chains (softmax_row.h writes them to vectorise) */
+      _Pragma("omp simd") for (int g = 0; g < SG_SM_GROUP; g++) c[g] = sm_xent_row_of(inv_rows, xl[g], M[g], S[g]);
+      _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) { /* pass 3 from the registers */
         float *pr = probs ? probs + (r + g) * cols : NULL, *de = delta ? delta + (r + g) * cols : NULL;
-        if (pr || de) sm_short_store(cols, pr ? pr : de, e[g]);
-        sm_xent_out(cols, inv_rows, xl[g], labels[r + g], M[g], S[g], pr, de, &total);
+        if (!sm_xent_total(cols, labels[r + g], M[g], S[g], c[g].z, pr, de, &total)) continue;
+        vf Ih = v_set(c[g].ih), Il = v_set(c[g].il), Jh = v_set(c[g].jh), Jl = v_set(c[g].jl);
+        for (int v = 0; v < SG_SM_NV && (size_t)v * SG_VL < cols; v++) {
+          size_t at = (size_t)v * SG_VL;
+          if (pr) sm_store(pr + at, cols - at, sm_scale(e[g][v], Ih, Il));
+          if (de) sm_store(de + at, cols - at, sm_scale(e[g][v], Jh, Jl));
+        }
+        sm_xent_label(cols, inv_rows, labels[r + g], c[g].em1, de);
       }
     }
   for (; r < rows; r++) {
@@ -395,7 +429,7 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
     float xl = lab < cols ? xr[lab] : 0.0f;
     float M = sm_row_max(cols, xr);
     double S = sm_row_exp_sum(cols, xr, M, pr ? pr : de);
-    sm_xent_out(cols, inv_rows, xl, lab, M, S, pr, de, &total);
+    sm_xent_out(cols, inv_rows, lab, M, S, sm_xent_row_of(inv_rows, xl, M, S), pr, de, &total);
   }
   double mean = total / (double)rows;
   *loss = isnan(mean) ? sg_sm_nan_f() : (float)mean;

@@ -9,7 +9,7 @@ noinst_LTLIBRARIES += libsg_avx2.la
 libsg_avx2_la_SOURCES = $(SIMD_COMMON) simd/x86/avx2/vec.h \
 	simd/x86/avx2/table.c simd/x86/avx2/sigmoid.c simd/x86/avx2/tanh.c simd/x86/avx2/relu.c simd/x86/avx2/softmax.c \
 	simd/x86/avx2/dense.c
-libsg_avx2_la_CFLAGS = $(AM_CFLAGS) $(SG_SIMD_CFLAGS) $(AVX2_CFLAGS)
+libsg_avx2_la_CFLAGS = $(AM_CFLAGS) $(AVX2_CFLAGS)
 SIMD_LIBS += libsg_avx2.la
 endif
 
@@ -18,7 +18,7 @@ noinst_LTLIBRARIES += libsg_avx512.la
 libsg_avx512_la_SOURCES = $(SIMD_COMMON) simd/x86/avx512/vec.h simd/x86/avx512/vec16.h \
 	simd/x86/avx512/table.c simd/x86/avx512/sigmoid.c simd/x86/avx512/tanh.c simd/x86/avx512/relu.c simd/x86/avx512/softmax.c \
 	simd/x86/avx512/dense.c
-libsg_avx512_la_CFLAGS = $(AM_CFLAGS) $(SG_SIMD_CFLAGS) $(AVX512_CFLAGS)
+libsg_avx512_la_CFLAGS = $(AM_CFLAGS) $(AVX512_CFLAGS)
 SIMD_LIBS += libsg_avx512.la
 endif
 
@@ -27,7 +27,6 @@ noinst_LTLIBRARIES += libsg_neon.la
 libsg_neon_la_SOURCES = $(SIMD_COMMON) simd/arm/neon/vec.h \
 	simd/arm/neon/table.c simd/arm/neon/sigmoid.c simd/arm/neon/tanh.c simd/arm/neon/relu.c simd/arm/neon/softmax.c \
 	simd/arm/neon/dense.c
-libsg_neon_la_CFLAGS = $(AM_CFLAGS) $(SG_SIMD_CFLAGS)
 SIMD_LIBS += libsg_neon.la
 endif
 

@@ -210,6 +210,11 @@ void sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *
     sg_table_active()->softmax_backward(rows, cols, y, dy, dx);
 }
 
+void sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  if (rows && cols && sg_shape_ok(rows, cols))
+    sg_table_active()->log_softmax_backward(rows, cols, y, dy, dx);
+}
+
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta) {
   union { uint32_t u; float f; } nan = {0x7fc00000u};

@@ -22,6 +22,7 @@
   X(softmax, (size_t rows, size_t cols, const float *x, float *y))           \
   X(log_softmax, (size_t rows, size_t cols, const float *x, float *y))       \
   X(softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
+  X(log_softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
   X(softmax_xent, (size_t rows, size_t cols, const float *logits, const uint32_t *labels, \
                    float *probs, float *delta, float *loss))                      \
   X(dense_forward, (size_t batch, size_t in, size_t out, const float *X, const float *W, \

@@ -1,4 +1,4 @@
-/* Losses and the log_softmax gradient: scalar on every ISA. They touch each
+/* Losses: scalar on every ISA. They touch each
  * element once with a handful of double operations, so they are a small part
  * of a training step beside the dense layers; doing them in double in one
  * fixed order makes them accurate to one float rounding and gives the same
@@ -61,45 +61,3 @@ float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float 
   return loss_result(sum, rows);
 }
 
-/* e^t = 2^n (1 + m), m = e^r - 1, in double to ~2^-52 relative for t in
- * [-300, 300], from IEEE +, *, / only (no libm exp or expm1, whose last bits
- * differ between C libraries), so the result is the same everywhere.
- * n = rint(t/ln2), r = t - n ln2 with ln2 split so that n*HI is exact (HI has
- * 35 significant bits, |n| <= 433 has 9), |r| <= ln2/2; m = r (1 + r/2 (1 +
- * r/3 (...))) to r^14 (remainder < 0.35^14/14! = 2^-57.6 relative). */
-static double exp_reduced(double t, int *n) {
-  static const double ln2_hi = 0x1.62e42fefap-1, ln2_lo = 0x1.cf79abc9e3b3ap-40;
-  double nf = rint(t * 0x1.71547652b82fep0);
-  double r = (t - nf * ln2_hi) - nf * ln2_lo;
-  double p = 1.0;
-  for (int k = 14; k >= 2; k--) p = 1.0 + p * r / k;
-  *n = (int)nf;
-  return r * p;
-}
-
-/* dx = dy - e^y S per row, S = sum(dy) in double (sequential). For y >= -1/2
- * (a likely class, p = e^y >= 0.6) it is computed as (dy - S) - (e^y - 1) S,
- * e^y - 1 = 2^n m + (2^n - 1) (|n| <= 1, exact): e^y S cancels against dy
- * there, and the usual gradient -onehot/rows makes dy - S exactly 0, so the
- * result is as accurate as e^y - 1 instead of 2^-53 |S| off (2^9 float ULP
- * at 1 - p = 2^-38). Below, e^y = 2^n (1 + m) directly (e^y - 1 would lose
- * a small e^y). Each output is rounded once from double. y is clamped to
- * [-300, 300], where e^y times any float sum is already 0 or inf in float. */
-void sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  if (!sg_shape_ok(rows, cols) || !rows || !cols) return;
-  for (size_t r = 0; r < rows; r++) {
-    const float *yr = y + r * cols, *dyr = dy + r * cols;
-    float *dxr = dx + r * cols;
-    double s = 0.0;
-    for (size_t c = 0; c < cols; c++) s += dyr[c];
-    for (size_t c = 0; c < cols; c++) {
-      float yc = yr[c], dyc = dyr[c]; /* read before writing: dx may be dy or y */
-      int n;
-      double m = exp_reduced(yc < -300.0f ? -300.0 : yc > 300.0f ? 300.0 : yc, &n);
-      double out_d = yc >= -0.5f ? ((double)dyc - s) - (ldexp(m, n) + (ldexp(1.0, n) - 1.0)) * s
-                                 : (double)dyc - ldexp(1.0 + m, n) * s;
-      float out = (float)out_d;
-      dxr[c] = sg_mend_nan2(out, yc, dyc);
-    }
-  }
-}

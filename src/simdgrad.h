@@ -113,8 +113,11 @@ void  sg_softmax_backward(size_t rows, size_t cols, const float *y, const float 
       /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000. The
          bound is relative to |y| (|dy| + sum |y dy|): the dot product cancels */
 void  sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
-      /* y = log_softmax(x): dx = dy - e^y * sum(dy) per row (in double, one
-         rounding, <= 0.5 ULP + 2^-10; scalar on every ISA) */
+      /* y = log_softmax(x): dx = dy - e^y * sum(dy) per row, in double with
+         one rounding: <= 0.5 ULP + 2^-10 where dy - e^y sum(dy) does not
+         cancel below 2^-44 of e^y sum |dy|, and confident classes (y near 0
+         with dy = -1/rows at the label) without cancellation. A NaN result
+         is as for sg_softmax_backward, or the first NaN input, quieted */
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta);
       /* returns mean over rows of -log p[label]; probs may be NULL; delta (may be NULL)

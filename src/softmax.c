@@ -150,6 +150,15 @@ void sg_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const 
   }
 }
 
+/* dx = dy - e^y S per row: see sg_lsm_sum and sg_lsm_back1 (softmax_row.h),
+ * which the kernels of every ISA run as they are. */
+void sg_log_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  for (size_t r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
+    double S = sg_lsm_sum(cols, dy); /* all of dy before any dx: dx may be dy */
+    for (size_t c = 0; c < cols; c++) dx[c] = sg_lsm_back1(y[c], dy[c], S);
+  }
+}
+
 /* The loss sums the rows' -log p[label] = log S - (x[label] - M) in double,
  * row after row. delta = (p - onehot) / rows: e_i (1/rows) / S' off the label
  * (one rounding, like p), and e^z - 1 with z = log p[label] (in double) at the

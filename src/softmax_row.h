@@ -146,4 +146,62 @@ static inline void sg_sm_inverse(double S64, double k, float *hi, float *lo) {
  * exact in double, so log S keeps its relative accuracy near S = 1. */
 static inline double sg_sm_log_sum(double S64) { return sg_log_d(S64 * 0x1p-64); }
 
+/* ---- log_softmax's gradient: dx = dy - e^y S per row, S = sum of dy ----
+ * Per element in double, like the row constants above, and written the same
+ * way (no branch, no conditional floating-point operation), so that the
+ * kernels' element loop (simd/common/softmax.h) vectorises in double on
+ * every ISA while running the reference's operations lane by lane. */
+
+/* S: element i to partial i % 16 in double, in increasing i, then the tree
+ * (the partials are one vector loop; a single running sum would be a chain
+ * of dependent adds, one element per add latency). */
+static inline double sg_lsm_sum(size_t cols, const float *dy) {
+  double part[SG_SM_PARTS] = {0};
+  size_t i = 0;
+  for (; i + SG_SM_PARTS <= cols; i += SG_SM_PARTS)
+    _Pragma("omp simd") for (int j = 0; j < SG_SM_PARTS; j++) part[j] += (double)dy[i + j];
+  for (int j = 0; i + (size_t)j < cols; j++) part[j] += (double)dy[i + (size_t)j];
+  return sg_sm_tree_sum(part);
+}
+
+/* c ? a : b for float bits. */
+static inline uint32_t sg_select_u32(int c, uint32_t a, uint32_t b) { return c ? a : b; }
+
+/* One output. e^y = 2^k (1 + m), m = e^r - 1, for y clamped to [-300, 300]
+ * (where e^y times any float sum is already 0 or inf in float): k =
+ * round(y / ln2) (|k| <= 433), r = y - k ln2 with ln2 split so that k*HI is
+ * exact (HI has 35 significant bits), |r| <= ln2/2, m by its Taylor series
+ * to r^14 (remainder < 0.35^15/15! = 2^-61 relative). For y >= -1/2 (a
+ * likely class, p >= 0.6) dx = (dy - S) - (e^y - 1) S, e^y - 1 = (2^k - 1)
+ * + 2^k m (|k| <= 1, no cancellation): e^y S cancels against dy there, and
+ * the usual gradient -onehot/rows makes dy - S exactly 0, so the result is
+ * as accurate as e^y - 1 instead of 2^-53 |S| off (2^9 float ULP at 1 - p =
+ * 2^-38). Below, dy - e^y S directly (e^y - 1 would lose a small e^y). One
+ * rounding to float; a NaN result is mended as sg_mend_nan2 does (the bits
+ * quieted by setting the quiet bit, as x + x does). */
+static inline float sg_lsm_back1(float y, float dy, double S) {
+  static const double inv_fact[16] = {1.0,           0.5,            1.0 / 6,         1.0 / 24,
+                                      1.0 / 120,     1.0 / 720,      1.0 / 5040,      1.0 / 40320,
+                                      1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,  1.0 / 479001600,
+                                      1.0 / 6227020800.0, 1.0 / 87178291200.0}; /* 1/(k+1)! */
+  double yd = (double)y;
+  double t = sg_select_d(__builtin_isgreaterequal(yd, -300.0), yd, -300.0); /* NaN: -300 */
+  t = sg_select_d(__builtin_isgreater(t, 300.0), 300.0, t);
+  double kf = (t * 0x1.71547652b82fep0 + 0x1.8p52) - 0x1.8p52;
+  double r = (t - kf * 0x1.62e42fefap-1) - kf * 0x1.cf79abc9e3b3ap-40;
+  double m = sg_estrin16_d(inv_fact, r) * r;
+  double two_k = sg_pow2_d((int)kf);
+  double near = ((double)dy - S) - ((two_k - 1.0) + two_k * m) * S;
+  double far = (double)dy - (two_k + two_k * m) * S;
+  float out = (float)sg_select_d(__builtin_isgreaterequal(y, -0.5f), near, far);
+  uint32_t ob, yb, db;
+  memcpy(&ob, &out, sizeof ob);
+  memcpy(&yb, &y, sizeof yb);
+  memcpy(&db, &dy, sizeof db);
+  uint32_t src = sg_select_u32(y != y, yb, sg_select_u32(dy != dy, db, SG_DEFAULT_NAN)) | 0x00400000u;
+  ob = sg_select_u32(out != out, src, ob);
+  memcpy(&out, &ob, sizeof out);
+  return out;
+}
+
 #endif

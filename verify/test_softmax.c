@@ -1,4 +1,5 @@
-/* The softmax family (softmax, log_softmax, softmax_backward, softmax_xent):
+/* The softmax family (softmax, log_softmax, softmax_backward,
+ * log_softmax_backward, softmax_xent):
  * every supported ISA against the scalar reference bit for bit, everything
  * against a double-precision oracle, the special rows src/simdgrad.h states,
  * tails at every misalignment, in place, and fenced pages (no access outside
@@ -24,12 +25,14 @@
 #define XENT_LOSS_MAX_ULP 2.0
 #define XENT_DELTA_MAX_ULP 2.0
 #define BACKWARD_MAX_ULP 2.0
+#define LOG_BACKWARD_MAX_ULP (0.5 + 0x1p-10) /* one rounding from double (its floor below) */
 
 #define NCLASS 5
 static const char *const class_name[NCLASS] = {"cols=10", "cols 1..67", "cols=100", "cols=1000", "cols=32768"};
 
-enum { F_SOFTMAX, F_LOG, F_XLOSS, F_XDELTA, F_BACK, NF };
-static const char *const fn_name[NF] = {"softmax", "log_softmax", "xent loss", "xent delta", "softmax_backward"};
+enum { F_SOFTMAX, F_LOG, F_XLOSS, F_XDELTA, F_BACK, F_LOGBACK, NF };
+static const char *const fn_name[NF] = {"softmax", "log_softmax", "xent loss", "xent delta", "softmax_backward",
+                                        "log_softmax_back"};
 
 struct acc {
   double max_ulp[NF][NCLASS];
@@ -197,6 +200,25 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
         double e = ulp_error_floor(o[i], (double)yr[i] * (((double)dr[i] - s) - c),
                                    fabs((double)yr[i]) * (fabs((double)dr[i]) + sabs));
         note(&st[j], F_BACK, cols, e);
+      }
+    }
+
+    /* log_softmax backward at y = log_softmax(x): dx = dy - e^y sum(dy) */
+    y = j ? out : ref[F_LOGBACK];
+    sg_log_softmax_backward(rows, cols, ref[F_LOG], dy, y);
+    if (j) compare(j, F_LOGBACK, y, ref[F_LOGBACK], n, cols);
+    st[j].digest[F_LOGBACK] = digest_floats(st[j].digest[F_LOGBACK], y, n);
+    for (size_t r = 0; r < rows; r++) {
+      const float *lr = ref[F_LOG] + r * cols, *dr = dy + r * cols, *o = y + r * cols;
+      long double sum = 0, sabs = 0;
+      int finite = 1;
+      for (size_t i = 0; i < cols; i++) sum += dr[i], sabs += fabsl((long double)dr[i]), finite &= isfinite(lr[i]);
+      if (!finite) continue;
+      for (size_t i = 0; i < cols; i++) {
+        long double p = expl((long double)lr[i]);
+        /* floor: the double sum's and exp's roundings, p sum|dy| 2^-44 */
+        note(&st[j], F_LOGBACK, cols,
+             ulp_error_floor(o[i], (double)(dr[i] - p * sum), (double)(p * sabs) * 0x1p-44));
       }
     }
   }
@@ -383,10 +405,11 @@ int main(void) {
   random_sets();
   adversarial();
 
-  static const uint64_t golden[NF] = {GOLDEN_SOFTMAX_DIGEST, GOLDEN_LOG_SOFTMAX_DIGEST, GOLDEN_XENT_LOSS_DIGEST,
-                                      GOLDEN_XENT_DELTA_DIGEST, GOLDEN_SOFTMAX_BACKWARD_DIGEST};
-  static const double bound[NF] = {SOFTMAX_MAX_ULP, LOG_SOFTMAX_MAX_ULP, XENT_LOSS_MAX_ULP, XENT_DELTA_MAX_ULP,
-                                   BACKWARD_MAX_ULP};
+  static const uint64_t golden[NF] = {GOLDEN_SOFTMAX_DIGEST,    GOLDEN_LOG_SOFTMAX_DIGEST,
+                                      GOLDEN_XENT_LOSS_DIGEST,  GOLDEN_XENT_DELTA_DIGEST,
+                                      GOLDEN_SOFTMAX_BACKWARD_DIGEST, GOLDEN_LOG_SOFTMAX_BACKWARD_DIGEST};
+  static const double bound[NF] = {SOFTMAX_MAX_ULP,    LOG_SOFTMAX_MAX_ULP, XENT_LOSS_MAX_ULP,
+                                   XENT_DELTA_MAX_ULP, BACKWARD_MAX_ULP,    LOG_BACKWARD_MAX_ULP};
   for (int f = 0; f < NF; f++) {
     for (int j = 0; j < nisa; j++) {
       printf("%-16s %-7s max ULP:", fn_name[f], sg_isa_name(isas[j]));

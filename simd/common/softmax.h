@@ -338,6 +338,16 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
  * row gives a value no one reads). */
 SG_INLINE double sm_xent_z(float xl, float M, double S) { return ((double)xl - (double)M) - sg_sm_log_sum(S); }
 
+/* dx = dy - e^y S per row: the reference's own code (softmax_row.h), its
+ * element loop vectorised in double. Each output reads only its own y and
+ * dy, after S has read all of dy, so dx may be y or dy. */
+SG_INLINE void sm_log_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  for (size_t r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
+    double S = sg_lsm_sum(cols, dy);
+    _Pragma("omp simd") for (size_t c = 0; c < cols; c++) dx[c] = sg_lsm_back1(y[c], dy[c], S);
+  }
+}
+
 /* xent's constants of a row: 2^64/S split in floats for probs (I) and,
  * divided by rows, for delta (J), as sg_sm_inverse gives them; z =
  * sm_xent_z(x[lab], M, S) and em1 = e^z - 1. */
@@ -446,6 +456,10 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
   void sg_softmax_backward_##isa(size_t rows, size_t cols, const float *y, const float *dy, \
                                  float *dx) {                                               \
     sm_backward_rows(rows, cols, y, dy, dx);                                                \
+  }                                                                                         \
+  void sg_log_softmax_backward_##isa(size_t rows, size_t cols, const float *y, const float *dy, \
+                                     float *dx) {                                           \
+    sm_log_backward_rows(rows, cols, y, dy, dx);                                            \
   }                                                                                         \
   void sg_softmax_xent_##isa(size_t rows, size_t cols, const float *x, const uint32_t *labels, \
                              float *probs, float *delta, float *loss) {                     \

@@ -15,6 +15,7 @@ void sg_table_fill_neon(struct sg_table *t) {
   SG_USE(t, softmax, neon, SG_ISA_NEON);
   SG_USE(t, log_softmax, neon, SG_ISA_NEON);
   SG_USE(t, softmax_backward, neon, SG_ISA_NEON);
+  SG_USE(t, log_softmax_backward, neon, SG_ISA_NEON);
   SG_USE(t, softmax_xent, neon, SG_ISA_NEON);
   SG_USE(t, dense_forward, neon, SG_ISA_NEON);
   SG_USE(t, dense_backward, neon, SG_ISA_NEON);

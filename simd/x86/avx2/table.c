@@ -15,6 +15,7 @@ void sg_table_fill_avx2(struct sg_table *t) {
   SG_USE(t, softmax, avx2, SG_ISA_AVX2);
   SG_USE(t, log_softmax, avx2, SG_ISA_AVX2);
   SG_USE(t, softmax_backward, avx2, SG_ISA_AVX2);
+  SG_USE(t, log_softmax_backward, avx2, SG_ISA_AVX2);
   SG_USE(t, softmax_xent, avx2, SG_ISA_AVX2);
   SG_USE(t, dense_forward, avx2, SG_ISA_AVX2);
   SG_USE(t, dense_backward, avx2, SG_ISA_AVX2);

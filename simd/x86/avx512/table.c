@@ -15,6 +15,7 @@ void sg_table_fill_avx512(struct sg_table *t) {
   SG_USE(t, softmax, avx512, SG_ISA_AVX512);
   SG_USE(t, log_softmax, avx512, SG_ISA_AVX512);
   SG_USE(t, softmax_backward, avx512, SG_ISA_AVX512);
+  SG_USE(t, log_softmax_backward, avx512, SG_ISA_AVX512);
   SG_USE(t, softmax_xent, avx512, SG_ISA_AVX512);
   SG_USE(t, dense_forward, avx512, SG_ISA_AVX512);
   SG_USE(t, dense_backward, avx512, SG_ISA_AVX512);

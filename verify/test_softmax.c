@@ -98,11 +98,14 @@ static int all_nan_bits(const float *y, size_t n) {
 
 /* ---- one set of rows through every ISA ---------------------------------------- */
 
+/* ISA j's outputs y of function f: against the scalar's (j > 0), then into
+ * the digest. */
 static void compare(int j, int f, const float *y, const float *ref, size_t n, size_t cols) {
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; j && i < n; i++)
     if (f2u(y[i]) != f2u(ref[i]) && st[j].mismatches[f]++ < 5)
       fprintf(stderr, "%s %s cols=%zu: element %zu (row %zu) = %a, scalar %a\n", sg_isa_name(isas[j]),
               fn_name[f], cols, i, i / cols, y[i], ref[i]);
+  st[j].digest[f] = digest_floats(st[j].digest[f], y, n);
 }
 
 static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *labels, const float *dy) {
@@ -114,8 +117,7 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
     sg_set_isa(isas[j]);
     float *y = j ? out : ref[F_SOFTMAX];
     sg_softmax(rows, cols, x, y);
-    if (j) compare(j, F_SOFTMAX, y, ref[F_SOFTMAX], n, cols);
-    st[j].digest[F_SOFTMAX] = digest_floats(st[j].digest[F_SOFTMAX], y, n);
+    compare(j, F_SOFTMAX, y, ref[F_SOFTMAX], n, cols);
     for (size_t r = 0; r < rows; r++) {
       double M, S;
       const float *xr = x + r * cols, *yr = y + r * cols;
@@ -128,8 +130,7 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
 
     y = j ? out : ref[F_LOG];
     sg_log_softmax(rows, cols, x, y);
-    if (j) compare(j, F_LOG, y, ref[F_LOG], n, cols);
-    st[j].digest[F_LOG] = digest_floats(st[j].digest[F_LOG], y, n);
+    compare(j, F_LOG, y, ref[F_LOG], n, cols);
     for (size_t r = 0; r < rows; r++) {
       double M, S;
       const float *xr = x + r * cols, *yr = y + r * cols;
@@ -144,15 +145,9 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
     float *pr = out2, *de = j ? out : ref[F_XDELTA];
     float loss = sg_softmax_xent(rows, cols, x, labels, pr, de);
     CHECK(memcmp(pr, ref[F_SOFTMAX], n * sizeof *pr) == 0, "%s xent probs != softmax (cols=%zu)", sg_isa_name(isas[j]), cols);
-    if (j) {
-      compare(j, F_XDELTA, de, ref[F_XDELTA], n, cols);
-      if (f2u(loss) != f2u(ref_loss) && st[j].mismatches[F_XLOSS]++ < 5)
-        fprintf(stderr, "%s xent loss cols=%zu: %a, scalar %a\n", sg_isa_name(isas[j]), cols, loss, ref_loss);
-    } else {
-      ref_loss = loss;
-    }
-    st[j].digest[F_XDELTA] = digest_floats(st[j].digest[F_XDELTA], de, n);
-    st[j].digest[F_XLOSS] = digest_floats(st[j].digest[F_XLOSS], &loss, 1);
+    compare(j, F_XDELTA, de, ref[F_XDELTA], n, cols);
+    if (!j) ref_loss = loss;
+    compare(j, F_XLOSS, &loss, &ref_loss, 1, 1);
     double total = 0;
     int any_nan = 0;
     for (size_t r = 0; r < rows; r++) {
@@ -180,8 +175,7 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
     /* backward at y = softmax(x) */
     y = j ? out : ref[F_BACK];
     sg_softmax_backward(rows, cols, ref[F_SOFTMAX], dy, y);
-    if (j) compare(j, F_BACK, y, ref[F_BACK], n, cols);
-    st[j].digest[F_BACK] = digest_floats(st[j].digest[F_BACK], y, n);
+    compare(j, F_BACK, y, ref[F_BACK], n, cols);
     for (size_t r = 0; r < rows; r++) {
       const float *yr = ref[F_SOFTMAX] + r * cols, *dr = dy + r * cols, *o = y + r * cols;
       double s = 0, c = 0; /* Neumaier sum of the exact products */
@@ -206,8 +200,7 @@ static void run_set(size_t rows, size_t cols, const float *x, const uint32_t *la
     /* log_softmax backward at y = log_softmax(x): dx = dy - e^y sum(dy) */
     y = j ? out : ref[F_LOGBACK];
     sg_log_softmax_backward(rows, cols, ref[F_LOG], dy, y);
-    if (j) compare(j, F_LOGBACK, y, ref[F_LOGBACK], n, cols);
-    st[j].digest[F_LOGBACK] = digest_floats(st[j].digest[F_LOGBACK], y, n);
+    compare(j, F_LOGBACK, y, ref[F_LOGBACK], n, cols);
     for (size_t r = 0; r < rows; r++) {
       const float *lr = ref[F_LOG] + r * cols, *dr = dy + r * cols, *o = y + r * cols;
       long double sum = 0, sabs = 0;

@@ -320,7 +320,7 @@ static void specials(sg_isa isa) {
   CHECK(y[0] == 0.5f && y[1] == 0.5f, "%s softmax([0, 0])", s);
   /* rows == 0 / cols == 0 touch nothing */
   sg_softmax(0, 5, NULL, NULL), sg_softmax(5, 0, NULL, NULL), sg_log_softmax(0, 0, NULL, NULL);
-  sg_softmax_backward(0, 3, NULL, NULL, NULL);
+  sg_softmax_backward(0, 3, NULL, NULL, NULL), sg_log_softmax_backward(3, 0, NULL, NULL, NULL);
   CHECK(sg_softmax_xent(0, 10, NULL, NULL, NULL, NULL) == 0.0f, "%s xent rows == 0", s);
   CHECK(isnan(sg_softmax_xent(3, 0, NULL, NULL, NULL, NULL)), "%s xent cols == 0", s);
   /* xent: probs and delta may be NULL */
@@ -344,18 +344,20 @@ static void tails(sg_isa isa) {
       float *x = buf + off, *o = out + (OFFS - 1 - off), *p = ip + off;
       size_t n = R * cols;
       for (size_t i = 0; i < n; i++) x[i] = (float)(4 * gauss(&seed)), dy[i] = (float)gauss(&seed);
-      for (int f = 0; f < 4; f++) {
+      for (int f = 0; f < 5; f++) {
         sg_set_isa(SG_ISA_SCALAR);
         if (f == 0) sg_softmax(R, cols, x, ref);
         if (f == 1) sg_log_softmax(R, cols, x, ref);
         if (f == 2) sg_softmax_backward(R, cols, x, dy, ref);
         if (f == 3) sg_softmax_xent(R, cols, x, lab, NULL, ref);
+        if (f == 4) sg_log_softmax_backward(R, cols, x, dy, ref);
         sg_set_isa(isa);
         memcpy(p, x, n * sizeof *x);
         if (f == 0) sg_softmax(R, cols, x, o), sg_softmax(R, cols, p, p);
         if (f == 1) sg_log_softmax(R, cols, x, o), sg_log_softmax(R, cols, p, p);
         if (f == 2) sg_softmax_backward(R, cols, x, dy, o), sg_softmax_backward(R, cols, p, dy, p);
         if (f == 3) sg_softmax_xent(R, cols, x, lab, NULL, o), sg_softmax_xent(R, cols, p, lab, p, p);
+        if (f == 4) sg_log_softmax_backward(R, cols, x, dy, o), sg_log_softmax_backward(R, cols, p, dy, p);
         CHECK(memcmp(o, ref, n * sizeof *o) == 0, "%s tails f=%d cols=%zu off=%zu", sg_isa_name(isa), f, cols, off);
         /* xent in place writes probs then delta over the logits: delta wins */
         CHECK(memcmp(p, ref, n * sizeof *p) == 0, "%s in place f=%d cols=%zu off=%zu", sg_isa_name(isa), f, cols, off);
@@ -375,10 +377,11 @@ static void fences(sg_isa isa) {
   for (size_t i = 0; i < per; i++) a[i] = (float)gauss(&seed), b[i] = 0.01f, lab[i] = (uint32_t)(i * 7919);
   sg_set_isa(isa);
   for (size_t cols = 1; cols <= 67; cols++) {
-    size_t rows = 3, n = rows * cols, end = per - n;
+    size_t rows = 11, n = rows * cols, end = per - n; /* one group of short rows and 3 over */
     sg_softmax(rows, cols, a + end, o + end), sg_softmax(rows, cols, a, o);
     sg_log_softmax(rows, cols, a + end, o + end), sg_log_softmax(rows, cols, a, o);
     sg_softmax_backward(rows, cols, a + end, b + end, o + end), sg_softmax_backward(rows, cols, a, b, o);
+    sg_log_softmax_backward(rows, cols, a + end, b + end, o + end), sg_log_softmax_backward(rows, cols, a, b, o);
     /* labels: the last `rows` of the fenced page, mostly >= cols */
     float loss = sg_softmax_xent(rows, cols, a + end, lab + per - rows, o + end, o2 + end);
     sg_softmax_xent(rows, cols, a, lab, o, o2);

@@ -310,9 +310,52 @@ SG_INLINE vf sm_backward1(vf a, vf b, vf Dh, vf Dl) {
   return v_select(v_isnan(v), sm_nan(), v);
 }
 
+/* <dy, y> of a row from its partial pairs, split in floats. */
+SG_INLINE void sm_dot_total(const vf *s, const vf *c, float *Dh, float *Dl) {
+  vd part[SG_SM_NV];
+  for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dadd_wide(v_dadd_wide(v_dset(0.0), s[v]), c[v]);
+  sg_split_d(v_dtree16(part), Dh, Dl);
+}
+
+/* Rows of at most 16 elements, SG_SM_GROUP at a time, held in registers
+ * from load to store (as sm_short_rows): each row's operations are those of
+ * the row-by-row loop below, but one row's chain (dot, tree, output) no
+ * longer waits for the previous row's. Every row of the group is loaded
+ * before any is stored, so dx may be y or dy. Returns the rows it did. */
+SG_INLINE size_t sm_backward_short_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  size_t r = 0;
+  if (cols > SG_SM_PARTS) return 0;
+  for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP) {
+    vf a[SG_SM_GROUP][SG_SM_NV], b[SG_SM_GROUP][SG_SM_NV];
+    float Dh[SG_SM_GROUP], Dl[SG_SM_GROUP];
+    _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++)
+      for (int v = 0; v < SG_SM_NV; v++) {
+        a[g][v] = sm_load(y + (r + g) * cols, (size_t)v * SG_VL, cols, 0.0f);
+        b[g][v] = sm_load(dy + (r + g) * cols, (size_t)v * SG_VL, cols, 0.0f);
+      }
+    _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+      vf s[SG_SM_NV], c[SG_SM_NV];
+      for (int v = 0; v < SG_SM_NV; v++) {
+        s[v] = c[v] = v_set(0.0f);
+        sm_dot_step(&s[v], &c[v], a[g][v], b[g][v]);
+      }
+      sm_dot_total(s, c, &Dh[g], &Dl[g]);
+    }
+    _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) {
+      vf Dhv = v_set(Dh[g]), Dlv = v_set(Dl[g]);
+      for (int v = 0; v < SG_SM_NV && (size_t)v * SG_VL < cols; v++)
+        sm_store(dx + (r + g) * cols + (size_t)v * SG_VL, cols - (size_t)v * SG_VL,
+                 sm_backward1(a[g][v], b[g][v], Dhv, Dlv));
+    }
+  }
+  return r;
+}
+
 SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
   const size_t step = SG_SM_PARTS;
-  for (size_t r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
+  size_t r = sm_backward_short_rows(rows, cols, y, dy, dx);
+  y += r * cols, dy += r * cols, dx += r * cols;
+  for (; r < rows; r++, y += cols, dy += cols, dx += cols) {
     vf s[SG_SM_NV], c[SG_SM_NV];
     for (int v = 0; v < SG_SM_NV; v++) s[v] = c[v] = v_set(0.0f);
     size_t i = 0;
@@ -323,9 +366,7 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
       for (int v = 0; v < SG_SM_NV; v++)
         sm_dot_step(&s[v], &c[v], sm_load(y, i + v * SG_VL, cols, 0.0f), sm_load(dy, i + v * SG_VL, cols, 0.0f));
     float Dh, Dl;
-    vd part[SG_SM_NV];
-    for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dadd_wide(v_dadd_wide(v_dset(0.0), s[v]), c[v]);
-    sg_split_d(v_dtree16(part), &Dh, &Dl);
+    sm_dot_total(s, c, &Dh, &Dl);
     vf Dhv = v_set(Dh), Dlv = v_set(Dl);
     for (i = 0; i + SG_VL <= cols; i += SG_VL)
       v_store(dx + i, sm_backward1(v_load(y + i), v_load(dy + i), Dhv, Dlv));
@@ -340,9 +381,21 @@ SG_INLINE double sm_xent_z(float xl, float M, double S) { return ((double)xl - (
 
 /* dx = dy - e^y S per row: the reference's own code (softmax_row.h), its
  * element loop vectorised in double. Each output reads only its own y and
- * dy, after S has read all of dy, so dx may be y or dy. */
+ * dy, after S (or a short-row group's S) has read all of dy, so dx may be y
+ * or dy. */
 SG_INLINE void sm_log_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  for (size_t r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
+  size_t r = 0;
+  if (cols <= SG_SM_PARTS) /* short rows: a group's sums first, then its elements as one loop */
+    for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP, y += SG_SM_GROUP * cols, dy += SG_SM_GROUP * cols,
+                                    dx += SG_SM_GROUP * cols) {
+      double S[SG_SM_GROUP * SG_SM_PARTS];
+      for (int g = 0; g < SG_SM_GROUP; g++) {
+        double Sg = sg_lsm_sum(cols, dy + g * cols);
+        for (size_t c = 0; c < cols; c++) S[g * cols + c] = Sg;
+      }
+      _Pragma("omp simd") for (size_t i = 0; i < SG_SM_GROUP * cols; i++) dx[i] = sg_lsm_back1(y[i], dy[i], S[i]);
+    }
+  for (; r < rows; r++, y += cols, dy += cols, dx += cols) {
     double S = sg_lsm_sum(cols, dy);
     _Pragma("omp simd") for (size_t c = 0; c < cols; c++) dx[c] = sg_lsm_back1(y[c], dy[c], S);
   }

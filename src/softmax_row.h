@@ -49,21 +49,22 @@ static inline void sg_split_d(double d, float *hi, float *lo) {
   *lo = (float)(d - (double)*hi);
 }
 
-/* c[0] + c[1] x + ... + c[15] x^15 by Estrin's scheme: pairs c[2k] +
- * c[2k+1] x, then pairs of those with x^2, x^4, x^8: four levels of
- * dependent steps instead of fifteen (these run once per row, and a row of
- * ten elements is over in fewer cycles than a Horner chain of fourteen).
- * A shorter polynomial pads c with zeros: a zero pair adds exactly 0. Fixed
- * loop bounds, so a loop over rows that calls it can be vectorised. */
-static inline double sg_estrin16_d(const double *c, double x) {
+/* c[0] + c[1] x + ... + c[n-1] x^(n-1), n <= 16 a constant, by Estrin's
+ * scheme: pairs c[2k] + c[2k+1] x, then pairs of those with x^2, x^4, x^8
+ * (an odd one out carried up as it is): four levels of dependent steps
+ * instead of n (these run once per row, and a row of ten elements is over in
+ * fewer cycles than a Horner chain of fourteen). Fixed loop bounds whose
+ * tests fold away once n is known, so a loop that calls it vectorises. */
+static inline double sg_estrin_d(const double *c, int n, double x) { /* c holds 16 */
   double t[8];
-  _Pragma("GCC unroll 8") for (int k = 0; k < 8; k++) t[k] = c[2 * k] + c[2 * k + 1] * x;
-  x = x * x;
-  _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) t[k] = t[2 * k] + t[2 * k + 1] * x;
-  x = x * x;
-  t[0] = t[0] + t[1] * x, t[1] = t[2] + t[3] * x;
-  x = x * x;
-  return t[0] + t[1] * x;
+  _Pragma("GCC unroll 8") for (int k = 0; k < 8; k++) t[k] = 2 * k + 1 < n ? c[2 * k] + c[2 * k + 1] * x : c[2 * k];
+  n = (n + 1) / 2;
+  _Pragma("GCC unroll 3") for (int level = 0; level < 3; level++) {
+    x = x * x;
+    _Pragma("GCC unroll 4") for (int k = 0; k < 4; k++) t[k] = 2 * k + 1 < n ? t[2 * k] + t[2 * k + 1] * x : t[2 * k];
+    n = (n + 1) / 2;
+  }
+  return t[0];
 }
 
 /* c ? a : b on the bits: a and b are both computed, whatever c, so a
@@ -106,7 +107,7 @@ static inline double sg_log_d(double x) {
   static const double atanh_c[16] = {1.0,      1.0 / 3,  1.0 / 5,  1.0 / 7,  1.0 / 9,  1.0 / 11,
                                      1.0 / 13, 1.0 / 15, 1.0 / 17, 1.0 / 19, 1.0 / 21, 1.0 / 23};
   double u = (m - 1.0) / (m + 1.0);
-  return (double)e * 0x1.62e42fefa39efp-1 + 2.0 * u * sg_estrin16_d(atanh_c, u * u);
+  return (double)e * 0x1.62e42fefa39efp-1 + 2.0 * u * sg_estrin_d(atanh_c, 12, u * u);
 }
 
 /* e^z - 1 in double for z <= 0 (our own, reproducible): z = k ln2 + r,
@@ -124,7 +125,7 @@ static inline double sg_expm1_d(double z) {
                                       1.0 / 120,     1.0 / 720,      1.0 / 5040,      1.0 / 40320,
                                       1.0 / 362880,  1.0 / 3628800,  1.0 / 39916800,  1.0 / 479001600,
                                       1.0 / 6227020800.0, 1.0 / 87178291200.0}; /* 1/(k+1)! */
-  double em1 = sg_estrin16_d(inv_fact, r) * r; /* e^r - 1 */
+  double em1 = sg_estrin_d(inv_fact, 14, r) * r; /* e^r - 1 */
   double two_k = sg_pow2_d((int)kf);
   double v = (two_k - 1.0) + two_k * em1; /* k = 0: 0 + (e^r - 1), exact */
   v = sg_select_d(z == 0.0, z, v);        /* but e^-0 - 1 = -0 */
@@ -189,7 +190,7 @@ static inline float sg_lsm_back1(float y, float dy, double S) {
   t = sg_select_d(__builtin_isgreater(t, 300.0), 300.0, t);
   double kf = (t * 0x1.71547652b82fep0 + 0x1.8p52) - 0x1.8p52;
   double r = (t - kf * 0x1.62e42fefap-1) - kf * 0x1.cf79abc9e3b3ap-40;
-  double m = sg_estrin16_d(inv_fact, r) * r;
+  double m = sg_estrin_d(inv_fact, 14, r) * r;
   double two_k = sg_pow2_d((int)kf);
   double near = ((double)dy - S) - ((two_k - 1.0) + two_k * m) * S;
   double far = (double)dy - (two_k + two_k * m) * S;

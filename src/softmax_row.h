@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The per-row part of the softmax family, shared as it is by the scalar
  * reference (src/softmax.c) and every ISA (simd/common/softmax.h): the fixed
  * combining tree over the 16 partial sums (each layer's v_dtree16 is its
@@ -113,12 +114,15 @@ static inline double sg_log_d(double x) {
 /* e^z - 1 in double for z <= 0 (our own, reproducible): z = k ln2 + r,
  * |r| <= ln2/2, e^r - 1 by its Taylor series to r^14 (next term < 2^-64), then
  * 2^k (1 + (e^r - 1)) - 1 = (2^k - 1) + 2^k (e^r - 1), no cancellation (k = 0
- * gives e^r - 1 itself). z <= -100 gives -1 (e^-100 < 2^-144), a NaN z NaN.
+ * gives e^r - 1 itself). z <= -100 gives -1 (e^-100 < 2^-144), a NaN z NaN,
+ * and a z > 0 (outside the domain) -1 as well.
  * Selects only among results always computed, as in sg_log_d; the clamp is
  * on the bits and the compares are quiet. */
 static inline double sg_expm1_d(double z) {
-  int in_range = __builtin_isgreater(z, -100.0); /* false for a NaN z */
-  double zc = sg_select_d(in_range, z, -100.0);  /* k stays in range */
+  /* z in (-100, 0], false for a NaN z; any other z is only ever computed,
+   * never read (a bad row's), and must not take k out of range either */
+  int in_range = __builtin_isgreater(z, -100.0) & __builtin_islessequal(z, 0.0);
+  double zc = sg_select_d(in_range, z, -100.0);
   double kf = (zc * 0x1.71547652b82fep+0 + 0x1.8p52) - 0x1.8p52;
   double r = (zc - kf * 0x1.62e42fee00000p-1) - kf * 0x1.a39ef35793c76p-33;
   static const double inv_fact[16] = {1.0,           0.5,            1.0 / 6,         1.0 / 24,
@@ -165,9 +169,6 @@ static inline double sg_lsm_sum(size_t cols, const float *dy) {
   return sg_sm_tree_sum(part);
 }
 
-/* c ? a : b for float bits. */
-static inline uint32_t sg_select_u32(int c, uint32_t a, uint32_t b) { return c ? a : b; }
-
 /* One output. e^y = 2^k (1 + m), m = e^r - 1, for y clamped to [-300, 300]
  * (where e^y times any float sum is already 0 or inf in float): k =
  * round(y / ln2) (|k| <= 433), r = y - k ln2 with ln2 split so that k*HI is
@@ -199,8 +200,8 @@ static inline float sg_lsm_back1(float y, float dy, double S) {
   memcpy(&ob, &out, sizeof ob);
   memcpy(&yb, &y, sizeof yb);
   memcpy(&db, &dy, sizeof db);
-  uint32_t src = sg_select_u32(y != y, yb, sg_select_u32(dy != dy, db, SG_DEFAULT_NAN)) | 0x00400000u;
-  ob = sg_select_u32(out != out, src, ob);
+  uint32_t src = (y != y ? yb : dy != dy ? db : SG_DEFAULT_NAN) | 0x00400000u;
+  ob = out != out ? src : ob;
   memcpy(&out, &ob, sizeof out);
   return out;
 }

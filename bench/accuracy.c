@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* make bench-accuracy: every implementation of the sigmoid and tanh that the
  * element-wise set times (simdgrad's two tiers on the best ISA, XNNPACK,
  * oneDNN, SLEEF, the compiler's fast-math loops, libm), measured the way

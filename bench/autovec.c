@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The compiler's own vectorisation as a peer: the plain loops a user writes,
  * compiled with -O3 -march=native -ffast-math (bench/local.mk), so GCC
  * vectorises them for this machine and calls glibc's vector expf / tanhf

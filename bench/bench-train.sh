@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # make bench-train: seconds of one epoch's training pass of `simdgrad train`
 # against the same net and step in PyTorch (bench/train-torch.py), one thread
 # each, per batch size; the faster of the epochs run (each its own shuffle).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The C side of the benchmark shim: peers and probes written in C so each can
  * be compiled with the flags it needs (libm plainly, SLEEF and the divider
  * probes with their ISA's flags). bench/main.cc calls them. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # make bench: the Google Benchmark suite (bench/main.cc, a C++ shim over the C
 # API) against its peers, in one run. Nothing here is built by make or make
 # check: the program is an EXTRA_PROGRAM that only `make bench` asks for.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // simdgrad_bench: the Google Benchmark shim over the C API (README: Speed).
 //
 // Every simdgrad kernel is measured with each ISA forced through sg_set_isa(),

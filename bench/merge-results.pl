@@ -1,4 +1,5 @@
 #!/usr/bin/env perl
+# SPDX-License-Identifier: BSD-3-Clause
 # merge-results.pl: merge the Google Benchmark JSON files of `make bench`
 # (RESULTS/<cpu-id>/<set>.json, any number of CPUs) into one tidy table and a
 # text report; with --plots, turn that table into the data files and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The oneDNN peer of the dense set (only with SG_BENCH_ONEDNN): the dense
  * layer's three products as oneDNN inner products (forward_training, backward
  * data, backward weights; no bias) on the CPU engine, one stream, one thread.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The OpenBLAS peer of the dense set (only with SG_BENCH_OPENBLAS): the
  * dense layer's three products as row-major cblas_sgemm calls and the outer
  * product as cblas_sger, single-threaded. Kept in C so the C++ shim never

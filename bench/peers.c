@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Peers compiled with the project's normal flags: the plain libm loop, and a
  * clock probe used to turn nanoseconds into cycles in the summary. */
 #include <config.h>

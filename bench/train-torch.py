@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The PyTorch peer of `make bench-train`: the training pass of `simdgrad
 train`'s default net, timed the same way.
 

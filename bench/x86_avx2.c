@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* AVX2+FMA peers and probes, compiled with AVX2_CFLAGS and called only when
  * the CPU runs AVX2: the SLEEF sigmoid and tanh loops and a vdivps ymm throughput probe.
  * sleef.h declares its __m256 functions only under __AVX__. */

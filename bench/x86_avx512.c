@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* AVX-512 peers and probes, compiled with AVX512_CFLAGS and called only when
  * the CPU runs AVX-512: the SLEEF sigmoid and tanh loops and a vdivps zmm throughput
  * probe. sleef.h declares its __m512 functions only under __AVX512F__. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* XNNPACK's f32 sigmoid, softmax and fully-connected operators (NC layout),
  * run without a thread pool. */
 #include <config.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # accuracy.gp: accuracy beside speed, one panel per function (sigmoid, tanh):
 # every implementation's max error over all 2^32 inputs (bench-accuracy,
 # where the exact result is normal) against its G elements/s at n = 4096

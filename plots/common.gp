@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # common.gp: what every plot script shares; loaded by throughput.gp, speedup.gp,
 # crosscpu.gp and dense.gp. They are run by the driver that
 # `bench/merge-results.pl --plots=OUT` writes (OUT/data/plots.gp), which sets

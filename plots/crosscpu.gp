@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # crosscpu.gp: one kernel across CPUs: per size (rows), each CPU's best ISA
 # and the narrower ISAs forced on that same CPU (columns 2 .. ncols, labelled
 # as such), clustered bars on a log scale; the legend below the plot.

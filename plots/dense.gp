@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # dense.gp: one dense kernel on one CPU, GFLOP/s per shape (rows): a bar per
 # ISA and per peer (columns 2 .. ncols), the FMA peaks as dashed lines
 # (npeaks, peak<k> GFLOP/s, peaktitle<k>). Linear y from 0.

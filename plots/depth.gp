@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # depth.gp: the table of `simdgrad depth` (act init depth layer mean_abs_dW
 # norm_db ratio_to_last), mean |dL/dW| against the layer on a log scale.
 # One image per activation, a panel per init, a line per depth of 5, 10 and

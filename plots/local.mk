@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # make bench-report, make plots: the results of `make bench` (every
 # $(BENCH_RESULTS)/<cpu-id>/<set>.json, any number of CPUs) merged into one
 # table and a text report, and plotted with gnuplot (plots/README.md).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # speedup.gp: one kernel on one CPU, the best ISA's speedup over each peer
 # (columns 2 .. ncols: one per peer; rows: sizes, labelled with the best ISA),
 # clustered bars on a log scale with the value over each bar and the 1x line.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # throughput.gp: one kernel on one CPU, throughput against size, a line per
 # ISA (columns 3 .. ncols of datafile: size_n, size label, then G items/s) and
 # the memcpy roof (column roofcol, dashed; 0 = none). Log x (the measured

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # train.gp: the Fashion-MNIST runs of `simdgrad train --out plots/data`.
 # Called by `make plots` with plotsdir, outdir and two lists of files: grads
 # (train-<net>.tsv: net act init isa epoch layer mean_abs_dW norm_db) and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # ulp.gp: the error histograms of `make check-exhaustive` (ulp-<kernel>.tsv:
 # comment lines, among them "# bound B" and "# max M X"; a header line "ulp
 # <isa>..."; then one row per 1/64-ULP bin with the count of each ISA).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Hand-written kernels: one convenience library per ISA, each compiled with its
 # own flags only and reached only through the dispatch table.
 SIMD_LIBS =

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* CPU feature detection. x86: cpuid says what the core has, xgetbv says what
  * state the OS saves on context switch; an ISA is usable only with both.
  * aarch64: the kernel's HWCAP. */

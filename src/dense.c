@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the dense layer and the outer product: the
  * definition every ISA must match bit for bit (simd/<arch>/<isa>/dense.c via
  * simd/common/dense.h). Compiled with -ffp-contract=off; every multiply-add

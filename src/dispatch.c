@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The dispatch table: CPU read once, one table per ISA built once, the active
  * one published through an atomic pointer so calls after set-up cost one
  * acquire load and an indirect call. */

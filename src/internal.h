@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Internal: the dispatch table and the per-ISA kernel declarations. */
 #ifndef SG_INTERNAL_H
 #define SG_INTERNAL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # The library: public header, dispatch, CPU detection, scalar reference kernels.
 lib_LTLIBRARIES += libsimdgrad.la
 include_HEADERS = src/simdgrad.h

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Losses: scalar on every ISA. They touch each
  * element once with a handful of double operations, so they are a small part
  * of a training step beside the dense layers; doing them in double in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Constants shared by the scalar reference (src/) and every ISA (simd/).
  * Changing one changes every ISA's bits
  * together; the golden digests in verify/ then need regenerating.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The MLP (see src/simdgrad.h). This file only orchestrates: every float
  * operation on data or parameters is a library kernel (dense, activation,
  * loss, sg_outer), so an MLP inherits the kernels' bits on every ISA.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the ReLU: the definition every ISA must match
  * bit for bit (simd/<arch>/<isa>/relu.c via simd/common/relu.h). Both are
  * selects, no arithmetic, so they are exact: relu(x) = x for x > 0 and for a

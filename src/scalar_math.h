@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar twins of the per-ISA vector math (simd/common/vmath.h). Every
  * operation here has exactly one counterpart there, in the same order, so the
  * scalar reference and each ISA round identically (this file is compiled with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the sigmoid family: the definition every ISA
  * must match bit for bit (simd/<arch>/<isa>/sigmoid.c via simd/common/sigmoid.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* simdgrad: SIMD kernels for backpropagation.
  *
  * All tensors are f32, row-major and contiguous (sg_outer takes a leading

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the softmax family: the definition every ISA
  * must match bit for bit (simd/<arch>/<isa>/softmax.c via
  * simd/common/softmax.h, operation for operation).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for tanh: the definition every ISA must match bit
  * for bit (simd/<arch>/<isa>/tanh.c via simd/common/tanh.h).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # Re-derives the exp polynomial of src/math_consts.h: usage fit_exp.py DEGREE (5 is used).
 # Chebyshev interpolation of g(r) = (e^r - 1 - r)/r^2 on [-a, a], exact rational solve.
 from fractions import Fraction as F

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared helpers of the test programs: float bits, ULP distance to a double
  * oracle, a seeded PRNG, an output digest, a failure counter. */
 #ifndef SG_CHECK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* make check-exhaustive: one element-wise kernel (-f NAME) over every one of
  * the 2^32 float bit patterns on every supported ISA, against the double
  * oracle and against the scalar reference bit for bit. Prints the max ULP

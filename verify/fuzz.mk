@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Differential fuzzing with libFuzzer (verify/fuzz/): one harness per kernel
 # family runs every ISA's kernels and the scalar reference on the same random
 # sizes, alignments, aliasing and bit patterns, under ASan + UBSan, and fails

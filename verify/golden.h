@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Output digests of the fixed input sets of verify/test_elementwise.c, as the
  * scalar reference computes them. Every ISA on every architecture must
  * reproduce them (the promise of src/simdgrad.h). They change only when an algorithm or

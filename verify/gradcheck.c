@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The finite-difference gradient checker (see gradcheck.h).
  *
  * Numeric side: every function and loss is written out again here in plain

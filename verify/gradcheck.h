@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The finite-difference gradient checker, shared by verify/test_gradcheck
  * and `simdgrad gradcheck`.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # make check: accuracy against a double oracle, bit identity across ISAs,
 # edge cases, dispatch and CLI behaviour. In a cross build every program runs
 # under $(TEST_RUNNER) (qemu-aarch64).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # make check-valgrind: runs one test program under valgrind's memcheck (the
 # LOG_COMPILER of that run). It fails on any memcheck error (an invalid read or
 # write, a use of an uninitialised value, a definite or indirect leak) and on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The library's contract at its edges, as src/simdgrad.h states it:
  * - SIMDGRAD_ISA: a bad value is one warning and is ignored, never an exit;
  *   an empty one is unset; sg_set_isa wins; sg_env_isa_status reports it

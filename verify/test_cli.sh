@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # The simdgrad CLI: info, --help, --version, usage errors, SIMDGRAD_ISA (an
 # unknown or unsupported value must be an error, never a silent fallback), and
 # gradcheck with its options.
@@ -28,6 +29,7 @@ expect "$out" '^  sigmoid_backward ' "info lists the sigmoid_backward entry"
 
 run 0 --help;     expect "$out" '^usage: simdgrad' "--help prints usage"
 run 0 --version;  expect "$out" '^simdgrad [0-9]' "--version"
+expect "$out" '^License BSD-3-Clause' "--version names the license"
 run 2;            expect "$err" '^usage:' "no command prints usage"
 run 2 frobnicate; expect "$err" "unknown command 'frobnicate'" "unknown command"
 run 2 --frobnicate; expect "$err" '^usage:' "unknown flag prints usage"

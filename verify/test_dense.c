@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The dense layer and the outer product (sg_dense_forward, sg_dense_backward,
  * sg_outer) on every supported ISA:
  *  - bit for bit against the scalar reference on every (batch, in, out) in

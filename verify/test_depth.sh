@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # simdgrad depth: the vanishing-gradient physics on small runs (sigmoid
 # gradients vanish towards the input, ReLU + He keeps them level), the same
 # bits on every run and ISA, --out, and usage errors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The dispatch API of src/simdgrad.h: names, support, forcing an ISA
  * and the per-entry kernel report. (The first use from many threads at once:
  * verify/test_threads.) */

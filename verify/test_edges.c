@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Edge cases of the element-wise kernels (sigmoid, tanh, relu and their
  * derivatives) on every supported ISA: every length
  * 0..67 (all tails of every vector width) at every misalignment of input and

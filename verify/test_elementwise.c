@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The element-wise kernels with their derivatives (sigmoid, tanh), and their
  * fast tier (sigmoid_fast, tanh_fast: forward only), against a double-precision oracle, and every supported ISA against the scalar
  * reference bit for bit.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The losses (sg_mse, sg_sigmoid_bce) and sg_log_softmax_backward against a
  * long double oracle, and their edge cases. Each is computed in double with
  * one final rounding to float, so the bound is half an ULP plus the double

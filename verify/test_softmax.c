@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The softmax family (softmax, log_softmax, softmax_backward,
  * log_softmax_backward, softmax_xent):
  * every supported ISA against the scalar reference bit for bit, everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Thread safety of the first use (src/dispatch.c): the CPU is read and
  * the dispatch table set up on the first call of any entry, so threads that
  * make different first calls at the same moment must all get one complete

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # simdgrad train: a tiny synthetic Fashion-MNIST-shaped dataset trains and gives
 # the same bits on every ISA; every fault of the data files (missing,
 # truncated, corrupt gzip, wrong magic, a label >= 10, mismatched counts,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The dense layer and outer products, written once for every ISA: the vector
  * twin of src/dense.c (see there for the bit-identity rules). Everything is
  * one GEMM driver, C (M x N) = init + A (M x K) B (K x N), with A and B read

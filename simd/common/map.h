@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Element-wise loops shared by every ISA (include the ISA's vec.h first).
  * Full vectors, then one masked tail, so every element goes through the same
  * vector function and the tail costs no scalar code path of its own. Outputs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The ReLU and its derivative, written once for every ISA (include the ISA's
  * vec.h first): the vector twins of src/relu.c, selects only. */
 #ifndef SG_RELU_BODY_H

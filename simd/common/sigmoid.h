@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The sigmoid family, written once for every ISA: the vector twin of
  * src/sigmoid.c (see there for the algorithm and its error budget). An ISA's
  * simd/<arch>/<isa>/sigmoid.c includes its vec.h, then this, then names the

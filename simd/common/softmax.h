@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The softmax family, written once for every ISA: the vector twin of
  * src/softmax.c (see there for the algorithm and its error budget), lane for
  * lane. The 16 partial sums of a row are SG_SM_NV = 16 / SG_VL vectors

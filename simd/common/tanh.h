@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tanh and its derivative, written once for every ISA: the vector twin of
  * src/tanh.c (see there for the algorithm and its error budget). An ISA's
  * simd/<arch>/<isa>/tanh.c includes its vec.h, then this. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Vector math shared by every ISA, written once over the thin layer of
  * simd/<arch>/<isa>/vec.h (include that first). Each function is the
  * operation-for-operation twin of src/scalar_math.h; keep the two in step. */

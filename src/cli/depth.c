@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* simdgrad depth: the gradient each layer of an MLP gets at initialisation,
  * against the number of hidden layers, per activation and init (a sigmoid
  * layer passes back at most 1/4 of its weights' signal, so the first layers'

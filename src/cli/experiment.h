@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* What the experiment commands (simdgrad depth, simdgrad train) share: option
  * parsing of activations and inits, and per-layer gradient magnitudes. */
 #ifndef SG_CLI_EXPERIMENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* See idx.h. The header is 4 magic bytes (0, 0, type 0x08 = unsigned byte,
  * rank) and one big-endian u32 per dimension; the data follows, row-major.
  * gzread reads a gzip stream and passes a plain file through, so both forms

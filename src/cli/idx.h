@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The IDX files of MNIST and Fashion-MNIST (unsigned bytes, big-endian
  * dimensions), gzip-compressed or not, read with zlib.
  *

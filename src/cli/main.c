@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* simdgrad: the command-line tool. */
 #include <config.h>
 
@@ -105,7 +106,12 @@ static int run(int argc, char **argv) {
   while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
     switch (c) {
     case 'h': usage(stdout); return 0;
-    case 'V': printf("simdgrad %s\n", sg_version()); return 0;
+    case 'V':
+      printf("simdgrad %s\n"
+             "Copyright (c) 2026, the simdgrad authors.\n"
+             "License BSD-3-Clause: the LICENSE file of the source, which comes with no warranty.\n",
+             sg_version());
+      return 0;
     default: usage(stderr); return 2;
     }
   }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* simdgrad train: minibatch SGD on Fashion-MNIST with the library's MLP.
  *
  * The network arithmetic is all library kernels (sg_mlp_*); this file reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared by the libFuzzer harnesses of verify/fuzz/: each decodes its input
  * into a kernel, sizes, alignments, aliasing and float arrays, runs the
  * kernel of every ISA this build and CPU have and the scalar reference on

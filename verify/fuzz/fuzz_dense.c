@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the dense layer and outer product of every ISA against
  * the scalar reference, bit for bit (NaN payloads and signs included), with
  * random shapes, alignments, NULL arguments and values.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the element-wise kernels of every ISA against the scalar
  * reference, bit for bit, with random n, alignments, in-place aliasing and
  * values. Input: entry, n, three offsets, aliasing, two value modes, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the IDX reader of `simdgrad train` (src/cli/idx.c) on
  * arbitrary files. Each input is read as it is (a plain or gzip file,
  * whatever its bytes are) and gzip-compressed here (so that every header and

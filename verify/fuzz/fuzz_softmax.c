@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* libFuzzer harness: the softmax family of every ISA against the scalar
  * reference, bit for bit (a NaN row is 0x7fc00000 on every ISA), with random
  * shapes, alignments, aliasing, labels and values. Input: entry, rows, cols,

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: BSD-3-Clause
 # Writes the seed corpus of the fuzz harnesses, verify/fuzz/corpus/{elementwise,
 # softmax,dense,idx}/, in the input layouts that the harnesses decode (see the
 # comment at the top of each): every entry, vector tails, special values, in-place

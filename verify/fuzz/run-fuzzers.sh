@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # make fuzz: run each libFuzzer harness fuzz_NAME of the build BUILD for
 # SECONDS seconds on its writable corpus BUILD/corpus/fuzz_NAME plus the seeds
 # SEEDS/NAME, and print one line per harness. Exit status 1 if any failed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Dense layer and outer product, neon: the shared driver and microkernel of
  * simd/common/dense.h over this ISA's layer. Scalar twin: src/dense.c.
  * Tile 8 x 12: 24 q accumulators, 3 for B, broadcasts (32 registers). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sigmoid and its derivative, neon: the shared algorithm of simd/common/sigmoid.h
  * over this ISA's layer. Scalar twin: src/sigmoid.c. */
 #include <config.h>

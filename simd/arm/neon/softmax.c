@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The softmax family, neon: the shared algorithm of simd/common/softmax.h over
  * this ISA's layer. Scalar twin: src/softmax.c. */
 #include <config.h>

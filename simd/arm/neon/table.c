@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The entries neon implements; the rest keep the scalar reference. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The thin NEON (aarch64 Advanced SIMD) layer the shared algorithms in
  * simd/common/ are written over: 4 float lanes, masks as all-ones lanes. */
 #ifndef SG_VEC_NEON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Dense layer and outer product, avx2: the shared driver and microkernel of
  * simd/common/dense.h over this ISA's layer. Scalar twin: src/dense.c.
  * Tile 6 x 16: 12 ymm accumulators, 2 for B, 1 broadcast (16 registers). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The ReLU and its derivative, avx2: the shared selects of simd/common/relu.h
  * over this ISA's layer. Scalar twin: src/relu.c. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The thin AVX2+FMA layer the shared algorithms in simd/common/ are written
  * over: 8 float lanes, masks as all-ones float lanes. */
 #ifndef SG_VEC_AVX2_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Dense layer and outer product, avx512: the shared driver and microkernel of
  * simd/common/dense.h over the one-zmm layer (vec16.h). Scalar twin:
  * src/dense.c. Tile 8 x 48: 24 zmm accumulators, 3 for B, broadcasts from

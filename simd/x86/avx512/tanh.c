@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tanh and its derivative, avx512: the shared algorithm of simd/common/tanh.h
  * over this ISA's layer. Scalar twin: src/tanh.c. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The thin AVX-512 (F/VL/DQ/BW) layer the shared algorithms in simd/common/
  * are written over. One "vector" here is a pair of zmm registers (32 floats):
  * every operation is issued for both halves back to back, so two independent

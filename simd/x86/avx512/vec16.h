@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A second AVX-512 layer: one zmm register (16 floats) per vector, for the
  * row-wise kernels (softmax.c). Their 16 partial accumulators are exactly one
  * zmm, and the independent work inside a block already interleaves, so the

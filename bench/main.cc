@@ -1150,7 +1150,16 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       }
       if (!r.report_label.empty()) labels_[name] = r.report_label;
     }
-    ConsoleReporter::ReportRuns(runs);
+    // The console writes a rate counter's unit as "/s" ("s" when inverted);
+    // these three hold finished figures (cycles per element, GFLOP/s, GHz),
+    // so they are shown bare. The JSON file holds the same values.
+    std::vector<Run> shown = runs;
+    for (Run &r : shown)
+      for (const char *k : {"cycles_per_element", "GFLOPs", "GHz"}) {
+        auto c = r.counters.find(k);
+        if (c != r.counters.end()) c->second.flags = benchmark::Counter::kDefaults;
+      }
+    ConsoleReporter::ReportRuns(shown);
   }
 
   void Finalize() override {

@@ -35,6 +35,20 @@ run 2 frobnicate; expect "$err" "unknown command 'frobnicate'" "unknown command"
 run 2 --frobnicate; expect "$err" '^usage:' "unknown flag prints usage"
 run 2 info extra; expect "$err" 'takes no arguments' "info with an argument"
 
+# Help for every command, two ways, the same text: simdgrad help COMMAND and
+# simdgrad COMMAND --help, each starting with the command's own usage line.
+run 0 help; expect "$out" '^usage: simdgrad \[--help\]' "help prints the usage"
+for c in info gradcheck depth train help; do
+  run 0 help "$c"; cp "$out" "$out.help"
+  [ "$c" = help ] && continue
+  expect "$out.help" "^usage: simdgrad $c" "help $c prints $c's usage"
+  run 0 "$c" --help
+  cmp -s "$out" "$out.help" || { echo "FAIL: simdgrad $c --help differs from simdgrad help $c"; fail=1; }
+done
+rm -f "$out.help"
+run 2 help train depth; expect "$err" 'one command at most' "help with two commands"
+run 2 help frobnicate; expect "$err" "unknown command 'frobnicate'" "help with an unknown command"
+
 # Forcing an ISA: scalar always works and every entry then uses it.
 SIMDGRAD_ISA=scalar run 0 info
 expect "$out" '^active: *scalar' "SIMDGRAD_ISA=scalar"

@@ -15,21 +15,37 @@
 
 static void usage(FILE *out) {
   fprintf(out,
-          "usage: simdgrad [--help] [--version] COMMAND\n"
+          "usage: simdgrad [--help] [--version] COMMAND [ARGS]\n"
           "\n"
-          "commands:\n"
-          "  info      the CPU, its detected features and the kernel chosen for each entry\n"
-          "  gradcheck [--isa NAME] [--depth N] [--head mse|xent]\n"
-          "            finite-difference gradient checks of every kernel and of MLPs\n"
-          "            (depths 1..6, or only N in 1..64; heads mse and xent, or only one;\n"
-          "            batch 1 and 8; logistic regression); exit status 1 if any fails\n"
-          "  depth     per-layer gradient magnitudes at initialisation against depth\n"
-          "            (simdgrad depth --help)\n"
-          "  train     minibatch SGD on Fashion-MNIST, per-layer gradients per epoch\n"
-          "            (simdgrad train --help)\n"
+          "commands (simdgrad help COMMAND, or simdgrad COMMAND --help, for each):\n"
+          "  info       the CPU, its detected features and the kernel chosen for each entry\n"
+          "  gradcheck  finite-difference gradient checks of every kernel and of MLPs\n"
+          "  depth      per-layer gradient magnitudes at initialisation against depth\n"
+          "  train      minibatch SGD on Fashion-MNIST, per-layer gradients per epoch\n"
+          "  help       this text, or a command's\n"
           "\n"
           "environment:\n"
           "  SIMDGRAD_ISA=scalar|avx2|avx512|neon   force the kernels of one ISA\n");
+}
+
+static void info_usage(FILE *out) {
+  fprintf(out,
+          "usage: simdgrad info\n"
+          "The library's version, the CPU, its detected features, the ISAs it can run,\n"
+          "the active one, and the ISA of the kernel each entry uses.\n");
+}
+
+static void gradcheck_usage(FILE *out) {
+  fprintf(out,
+          "usage: simdgrad gradcheck [--isa NAME] [--depth N] [--head mse|xent]\n"
+          "Finite-difference gradient checks of every kernel and of MLPs (depths 1..6,\n"
+          "or only N in 1..64; heads mse and xent, or only one; batch 1 and 8;\n"
+          "logistic regression). Exit status 1 if any check fails.\n"
+          "\n"
+          "  --isa NAME      force the kernels of one ISA\n"
+          "  --depth N       only MLPs of N hidden layers\n"
+          "  --head H        only the mse or the xent head\n"
+          "  --help          this text\n");
 }
 
 static int cmd_info(void) {
@@ -77,13 +93,13 @@ static int cmd_gradcheck(int argc, char **argv) {
         return 2;
       }
       break;
-    case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 2;
+    case 'h': gradcheck_usage(stdout); return 0;
+    default: gradcheck_usage(stderr); return 2;
     }
   }
   if (optind < argc) {
     fprintf(stderr, "simdgrad: gradcheck: unexpected argument '%s'\n", argv[optind]);
-    usage(stderr);
+    gradcheck_usage(stderr);
     return 2;
   }
   if (check_isa_env("gradcheck")) return 2;
@@ -120,15 +136,39 @@ static int run(int argc, char **argv) {
     return 2;
   }
   const char *cmd = command = argv[optind]; /* the string stays when argv[optind] is replaced */
+  if (strcmp(cmd, "help") == 0) { /* simdgrad help [COMMAND]: as COMMAND --help */
+    if (optind + 1 == argc) {
+      usage(stdout);
+      return 0;
+    }
+    if (optind + 2 < argc) {
+      fprintf(stderr, "simdgrad: help takes one command at most\n");
+      usage(stderr);
+      return 2;
+    }
+    static char help_flag[] = "--help";
+    argv[optind] = argv[optind + 1], argv[optind + 1] = help_flag;
+    cmd = command = argv[optind];
+    if (strcmp(cmd, "help") == 0) {
+      usage(stdout);
+      return 0;
+    }
+  }
   if (strcmp(cmd, "info") == 0 && optind + 1 == argc) return cmd_info();
+  if (strcmp(cmd, "info") == 0 && optind + 2 == argc && strcmp(argv[optind + 1], "--help") == 0) {
+    info_usage(stdout);
+    return 0;
+  }
   if (strcmp(cmd, "gradcheck") == 0) return cmd_gradcheck(argc - optind, argv + optind);
   if (strcmp(cmd, "depth") == 0) return cmd_depth(argc - optind, argv + optind);
   if (strcmp(cmd, "train") == 0) return cmd_train(argc - optind, argv + optind);
-  if (strcmp(cmd, "info") == 0)
+  if (strcmp(cmd, "info") == 0) {
     fprintf(stderr, "simdgrad: info takes no arguments\n");
-  else
+    info_usage(stderr);
+  } else {
     fprintf(stderr, "simdgrad: unknown command '%s'\n", cmd);
-  usage(stderr);
+    usage(stderr);
+  }
   return 2;
 }
 

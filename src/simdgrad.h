@@ -138,18 +138,23 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
  * one rounding to float (<= 0.5 ULP + 2^-10), so the result does not depend
  * on the ISA. A NaN loss is 0x7fc00000. */
 float sg_mse(size_t rows, size_t cols, const float *y, const float *t, float *delta);
-      /* (1/rows) sum (y-t)^2; delta = 2(y-t)/rows */
+      /* (1/rows) sum (y-t)^2; delta = 2(y-t)/rows. The mean is over rows only
+         and there is no 1/2: PyTorch's mse_loss(y, t) (reduction 'mean')
+         divides by rows*cols, so this loss and delta are cols times its */
 float sg_sigmoid_bce(size_t rows, size_t cols, const float *logits, const float *t, float *probs,
                      float *delta);
       /* binary cross-entropy of a = sigmoid(logits) against targets t in [0, 1]:
          (1/rows) sum -(t log a + (1-t) log(1-a)), from the logits (no log of a
          rounded a); probs (may be NULL) = a; delta = (a - t)/rows. An infinite
          logit is a certain prediction: its term is 0 when the target agrees
-         (+inf with t = 1, -inf with t = 0) and +inf otherwise */
+         (+inf with t = 1, -inf with t = 0) and +inf otherwise. Again the mean
+         is over rows only: PyTorch's binary_cross_entropy_with_logits (mean)
+         divides by rows*cols, cols times less than this */
 
 /* ---- dense layer and outer products --------------------------------------
  * W is in x out, X batch x in, Y and dY batch x out, row-major, contiguous.
- * Each output element is one FMA chain over its reduction index in increasing
+ * So W is the transpose of PyTorch's nn.Linear.weight (out x in): Y = X W +
+ * bias is nn.Linear's x weight^T + bias. Each output element is one FMA chain over its reduction index in increasing
  * order (src/dense.c states the rules), so every ISA returns the same bits;
  * a NaN output is 0x7fc00000 on every ISA, whichever inputs made it.
  * Outputs must not overlap inputs. An output with a non-empty shape is always

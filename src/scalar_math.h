@@ -125,7 +125,7 @@ static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
   return e;
 }
 
-/* e^t = 2^n (1 + tail), tail = e^r - 1 = hi + lo, for t <= 0 with n >= -126:
+/* e^t = 2^n (1 + tail), tail = e^r - 1 = hi + lo, for t with n in [-126, 127]:
  * for kernels that need e^t - 1 or 1 - e^t near t = 0 to full relative
  * accuracy, where e^r's rounded 1 + ... would have lost tail's low bits.
  * r = r_hi + rl as in sg_exp_scaled64 (r_hi exact), and
@@ -137,6 +137,7 @@ static inline struct sg_exp_parts sg_exp_parts2(float t, float tl) {
 struct sg_exp_tail {
   float hi, lo;
   int32_t n;
+  float nf; /* n as a float; for a t too large for n, the large value itself */
 };
 static inline struct sg_exp_tail sg_exp_tail(float t, int estrin) {
   struct sg_exp_parts e;
@@ -148,6 +149,7 @@ static inline struct sg_exp_tail sg_exp_tail(float t, int estrin) {
   s.hi = r_hi + p;
   s.lo = (r_hi - s.hi) + p;
   s.n = e.n;
+  s.nf = nf;
   return s;
 }
 

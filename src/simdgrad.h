@@ -114,11 +114,13 @@ void  sg_softmax_backward(size_t rows, size_t cols, const float *y, const float 
       /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000. The
          bound is relative to |y| (|dy| + sum |y dy|): the dot product cancels */
 void  sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
-      /* y = log_softmax(x): dx = dy - e^y * sum(dy) per row, in double with
-         one rounding: <= 0.5 ULP + 2^-10 where dy - e^y sum(dy) does not
-         cancel below 2^-44 of e^y sum |dy|, and confident classes (y near 0
-         with dy = -1/rows at the label) without cancellation. A NaN result
-         is as for sg_softmax_backward, or the first NaN input, quieted */
+      /* y = log_softmax(x): dx = dy - e^y * sum(dy) per row, the sum in
+         double, each element in float: <= 2 ULP of max(|dx|, |e^y sum(dy)|),
+         so 2 ULP of dx where dy and e^y sum(dy) do not cancel; a confident
+         class (y near 0, dy = -1/rows at the label, the row's only nonzero
+         dy) <= 1 ULP of its tiny dx = (1 - p)/rows, with no cancellation.
+         A NaN result is the first NaN input (y, then dy), quieted, else
+         0x7fc00000 */
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta);
       /* returns mean over rows of -log p[label]; probs may be NULL; delta (may be NULL)

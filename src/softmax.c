@@ -151,12 +151,13 @@ void sg_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const 
   }
 }
 
-/* dx = dy - e^y S per row: see sg_lsm_sum and sg_lsm_back1 (softmax_row.h),
- * which the kernels of every ISA run as they are. */
+/* dx = dy - e^y S per row: see sg_lsm_sum and sg_lsm_back (softmax_row.h),
+ * which the kernels of every ISA run lane for lane. */
 void sg_log_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
   for (size_t r = 0; r < rows; r++, y += cols, dy += cols, dx += cols) {
     double S = sg_lsm_sum(cols, dy); /* all of dy before any dx: dx may be dy */
-    for (size_t c = 0; c < cols; c++) dx[c] = sg_lsm_back1(y[c], dy[c], S);
+    sg_lsm_row c = sg_lsm_row_of(S);
+    for (size_t i = 0; i < cols; i++) dx[i] = sg_lsm_back(y[i], dy[i], S, c);
   }
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "math_consts.h"
+#include "scalar_math.h"
 
 #define SG_SM_PARTS 16 /* partial sums: element i of a row goes to i % 16 */
 /* e^t for t < -110 is below half the least subnormal (as in the sigmoid), so
@@ -152,10 +153,20 @@ static inline void sg_sm_inverse(double S64, double k, float *hi, float *lo) {
 static inline double sg_sm_log_sum(double S64) { return sg_log_d(S64 * 0x1p-64); }
 
 /* ---- log_softmax's gradient: dx = dy - e^y S per row, S = sum of dy ----
- * Per element in double, like the row constants above, and written the same
- * way (no branch, no conditional floating-point operation), so that the
- * kernels' element loop (simd/common/softmax.h) vectorises in double on
- * every ISA while running the reference's operations lane by lane. */
+ * S in double. Each element in float, as
+ *   e^y S = 2^k (1 + m)(Sh + Sl) = 2^k Sh + 2^k c,  c = m Sh + Sl (1 + m),
+ * with S = 2^j (Sh + Sl), Sh in [1, 2] (the row's constants), e^y = 2^n (1 +
+ * m), m = e^r - 1 = mh + ml to about 2^-26 relative (sg_exp_tail), k = n + j:
+ *   dx = (dy - 2^k Sh) - 2^k c,
+ * where 2^k Sh is exact (k in [-126, 126]) and dy - 2^k Sh rounds once, not
+ * at all where it cancels (Sterbenz): so a confident class with the usual
+ * gradient -onehot/rows (dy = S at the label, y near 0: 2^k Sh = dy exactly)
+ * gives dx = -2^k c, 1 - p to about 2^-26 of itself, with no cancellation.
+ * c is three FMAs, one rounding that counts (|c| <= 0.42 |e^y S| 2^-k), and
+ * the last step rounds once more: the error is within 0.5 ULP of dx, plus
+ * 0.5 ULP of dy - 2^k Sh, plus about 2^-25 |e^y S|. An element with k out of
+ * [-126, 126] (y = -inf, a huge y, or a sum past float's range) and every
+ * element of a row whose S is not finite is computed as sg_lsm_back1 does. */
 
 /* S: element i to partial i % 16 in double, in increasing i, then the tree
  * (the partials are one vector loop; a single running sum would be a chain
@@ -169,18 +180,16 @@ static inline double sg_lsm_sum(size_t cols, const float *dy) {
   return sg_sm_tree_sum(part);
 }
 
-/* One output. e^y = 2^k (1 + m), m = e^r - 1, for y clamped to [-300, 300]
- * (where e^y times any float sum is already 0 or inf in float): k =
- * round(y / ln2) (|k| <= 433), r = y - k ln2 with ln2 split so that k*HI is
- * exact (HI has 35 significant bits), |r| <= ln2/2, m by its Taylor series
- * to r^14 (remainder < 0.35^15/15! = 2^-61 relative). For y >= -1/2 (a
- * likely class, p >= 0.6) dx = (dy - S) - (e^y - 1) S, e^y - 1 = (2^k - 1)
- * + 2^k m (|k| <= 1, no cancellation): e^y S cancels against dy there, and
- * the usual gradient -onehot/rows makes dy - S exactly 0, so the result is
- * as accurate as e^y - 1 instead of 2^-53 |S| off (2^9 float ULP at 1 - p =
- * 2^-38). Below, dy - e^y S directly (e^y - 1 would lose a small e^y). One
- * rounding to float; a NaN result is mended as sg_mend_nan2 does (the bits
- * quieted by setting the quiet bit, as x + x does). */
+/* The element in double with one rounding, for what the float form cannot
+ * take: e^y = 2^k (1 + m), m = e^r - 1, for y clamped to [-300, 300] (where
+ * e^y times any float sum is already 0 or inf in float): k = round(y / ln2)
+ * (|k| <= 433), r = y - k ln2 with ln2 split so that k*HI is exact (HI has
+ * 35 significant bits), |r| <= ln2/2, m by its Taylor series to r^14
+ * (remainder < 0.35^15/15! = 2^-61 relative). For y >= -1/2 dx = (dy - S) -
+ * (e^y - 1) S, as the float form (e^y - 1 = (2^k - 1) + 2^k m, no
+ * cancellation); below, dy - e^y S directly. A NaN result is mended as
+ * sg_mend_nan2 does (the bits quieted by setting the quiet bit, as x + x
+ * does), so both forms give a NaN the same bits. */
 static inline float sg_lsm_back1(float y, float dy, double S) {
   static const double inv_fact[16] = {1.0,           0.5,            1.0 / 6,         1.0 / 24,
                                       1.0 / 120,     1.0 / 720,      1.0 / 5040,      1.0 / 40320,
@@ -204,6 +213,48 @@ static inline float sg_lsm_back1(float y, float dy, double S) {
   ob = out != out ? src : ob;
   memcpy(&out, &ob, sizeof out);
   return out;
+}
+
+/* A row's constants: S = 2^j (sh + sl), jf = j; fast = 0 (S inf or NaN)
+ * sends the whole row to sg_lsm_back1. S = 0 is j = 0, sh = sl = 0. A
+ * nonzero S is a sum of floats, so at least 2^-149: a normal double. No
+ * branch, so a loop over a group of rows vectorises (as sg_log_d). */
+typedef struct {
+  float jf, sh, sl;
+  int fast;
+} sg_lsm_row;
+static inline sg_lsm_row sg_lsm_row_of(double S) {
+  uint64_t b;
+  memcpy(&b, &S, sizeof b);
+  int e = (int)((b >> 52) & 0x7ff), zero = (b << 1) == 0;
+  b = (b & 0x800fffffffffffffull) | 0x3ff0000000000000ull; /* S 2^-j, exactly */
+  double m;
+  memcpy(&m, &b, sizeof m);
+  sg_lsm_row c;
+  c.fast = e != 0x7ff;
+  c.jf = zero ? 0.0f : (float)(e - 1023);
+  sg_split_d(sg_select_d(zero, 0.0, m), &c.sh, &c.sl);
+  return c;
+}
+
+/* |k| above this: the element goes to sg_lsm_back1 (2^k Sh would not be a
+ * normal float). */
+#define SG_LSM_KMAX 126.0f
+
+/* One output by the float form; the vector kernels run these operations lane
+ * for lane (simd/common/softmax.h), and call this for a vector that holds an
+ * element the form cannot take. */
+static inline float sg_lsm_back(float y, float dy, double S, sg_lsm_row c) {
+  if (!c.fast) return sg_lsm_back1(y, dy, S);
+  struct sg_exp_tail m = sg_exp_tail(y, 0);
+  float kf = m.nf + c.jf;
+  if (fabsf(kf) > SG_LSM_KMAX) return sg_lsm_back1(y, dy, S);
+  /* k from kf by the rounding constant, as the vector layers do (no
+   * float-to-int conversion, which a NaN kf would make undefined) */
+  float P = sg_pow2i((int32_t)(sg_bits(kf + SG_ROUND_MAGIC) - sg_bits(SG_ROUND_MAGIC)));
+  float A = P * c.sh;
+  float cc = fmaf(m.hi, c.sh, fmaf(m.lo, c.sh, fmaf(c.sl, m.hi, c.sl)));
+  return sg_mend_nan2(fmaf(-cc, P, dy - A), y, dy);
 }
 
 #endif

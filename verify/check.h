@@ -58,6 +58,15 @@ static inline double ulp_error(float y, double ref) {
   return fabs((double)y - ref) / ulp;
 }
 
+/* ULP error measured on the grid of max(|ref|, floor): for results that are
+ * tiny by cancellation (log_softmax of a near-certain class, p - 1 at the
+ * label, y * (dy - <dy, y>) with dy ~ <dy, y>, dy - e^y sum(dy)), where the
+ * kernels promise an absolute error, not a relative one (README). */
+static inline double ulp_error_floor(float y, double ref, double floor) {
+  if (isnan(ref) || isnan(y) || isinf(ref) || isinf(y) || fabs(ref) >= floor) return ulp_error(y, ref);
+  return ulp_error((float)(fabs((double)y - ref) + floor), floor);
+}
+
 /* splitmix64: seeded, the same sequence on every platform. */
 static inline uint64_t rng_next(uint64_t *s) {
   uint64_t z = (*s += 0x9e3779b97f4a7c15ull);

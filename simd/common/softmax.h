@@ -380,25 +380,75 @@ SG_INLINE void sm_backward_rows(size_t rows, size_t cols, const float *y, const 
  * row gives a value no one reads). */
 SG_INLINE double sm_xent_z(float xl, float M, double S) { return ((double)xl - (double)M) - sg_sm_log_sum(S); }
 
-/* dx = dy - e^y S per row: the reference's own code (softmax_row.h), its
- * element loop vectorised in double. Each output reads only its own y and
- * dy, after S (or a short-row group's S) has read all of dy, so dx may be y
- * or dy. */
+/* dx = dy - e^y S per row: the float form of softmax_row.h lane for lane.
+ * Each output reads only its own y and dy, after S (or a short-row group's
+ * S) has read all of dy, so dx may be y or dy. */
+
+/* sg_lsm_sum over vectors: the same partials (lane order is partial order;
+ * the lanes past the row add +0, which leaves a partial as it is, since a
+ * partial is never -0) and the same tree. */
+SG_INLINE double sm_lsm_sum(size_t cols, const float *dy) {
+  vd part[SG_SM_NV];
+  for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dset(0.0);
+  for (size_t i = 0; i < cols; i += SG_SM_PARTS)
+    for (int v = 0; v < SG_SM_NV; v++) part[v] = v_dadd_wide(part[v], sm_load(dy, i + (size_t)v * SG_VL, cols, 0.0f));
+  return v_dtree16(part);
+}
+
+/* sg_lsm_back's float form, lane for lane; *far flags the lanes it cannot
+ * take (|k| > SG_LSM_KMAX), whose results the caller recomputes. */
+SG_INLINE vf sm_lsm_back(vf y, vf dy, vf jf, vf sh, vf sl, vm *far) {
+  vi n;
+  vf nf, mh, ml, magic = v_set(SG_ROUND_MAGIC);
+  v_exp_tail(y, &mh, &ml, &n, &nf, 0);
+  vf kf = v_add(nf, jf);
+  *far = v_lt(v_neg_abs(kf), v_set(-SG_LSM_KMAX));
+  vf P = v_pow2in(v_isub(v_as_int(v_add(kf, magic)), v_as_int(magic)), kf);
+  vf c = v_fma(mh, sh, v_fma(ml, sh, v_fma(sl, mh, sl)));
+  return v_mend_nan2(v_fnma(c, P, v_sub(dy, v_mul(P, sh))), y, dy);
+}
+
+/* One row's outputs from its sum S and constants c. */
+SG_INLINE void sm_lsm_row(size_t cols, const float *y, const float *dy, float *dx, double S, sg_lsm_row c) {
+  if (!c.fast) { /* a sum of inf or NaN: sg_lsm_back1 for every element */
+    _Pragma("omp simd") for (size_t i = 0; i < cols; i++) dx[i] = sg_lsm_back1(y[i], dy[i], S);
+    return;
+  }
+  vf jf = v_set(c.jf), sh = v_set(c.sh), sl = v_set(c.sl);
+  for (size_t i = 0; i < cols; i += SG_VL) {
+    size_t k = cols - i;
+    vf yv = k >= SG_VL ? v_load(y + i) : v_load_n(y + i, k);
+    vf dyv = k >= SG_VL ? v_load(dy + i) : v_load_n(dy + i, k);
+    vm far;
+    vf out = sm_lsm_back(yv, dyv, jf, sh, sl, &far);
+    if (v_any(far)) { /* rare (y = -inf, say): the vector by the scalar twin */
+      float ty[SG_VL], tdy[SG_VL], to[SG_VL];
+      v_store(ty, yv), v_store(tdy, dyv);
+      for (int l = 0; l < SG_VL; l++) to[l] = sg_lsm_back(ty[l], tdy[l], S, c);
+      out = v_load(to);
+    }
+    sm_store(dx + i, k, out);
+  }
+}
+
+/* Short rows a group at a time, each step for the whole group before the
+ * next (sums, constants, outputs), as sm_short_front does: measured at
+ * 256x10, 1 row at a time 4.4 us, 4 rows 4.1, 8 rows 3.8 (oneDNN 3.9-4.1). */
 SG_INLINE void sm_log_backward_rows(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
   size_t r = 0;
-  if (cols <= SG_SM_PARTS) /* short rows: a group's sums first, then its elements as one loop */
-    for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP, y += SG_SM_GROUP * cols, dy += SG_SM_GROUP * cols,
-                                    dx += SG_SM_GROUP * cols) {
-      double S[SG_SM_GROUP * SG_SM_PARTS];
-      for (int g = 0; g < SG_SM_GROUP; g++) {
-        double Sg = sg_lsm_sum(cols, dy + g * cols);
-        for (size_t c = 0; c < cols; c++) S[g * cols + c] = Sg;
-      }
-      _Pragma("omp simd") for (size_t i = 0; i < SG_SM_GROUP * cols; i++) dx[i] = sg_lsm_back1(y[i], dy[i], S[i]);
+  if (cols <= SG_SM_PARTS)
+    for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP) {
+      double S[SG_SM_GROUP];
+      sg_lsm_row c[SG_SM_GROUP];
+      size_t at = r * cols;
+      for (int g = 0; g < SG_SM_GROUP; g++) S[g] = sm_lsm_sum(cols, dy + at + g * cols);
+      _Pragma("omp simd") for (int g = 0; g < SG_SM_GROUP; g++) c[g] = sg_lsm_row_of(S[g]);
+      for (int g = 0; g < SG_SM_GROUP; g++)
+        sm_lsm_row(cols, y + at + g * cols, dy + at + g * cols, dx + at + g * cols, S[g], c[g]);
     }
-  for (; r < rows; r++, y += cols, dy += cols, dx += cols) {
-    double S = sg_lsm_sum(cols, dy);
-    _Pragma("omp simd") for (size_t c = 0; c < cols; c++) dx[c] = sg_lsm_back1(y[c], dy[c], S);
+  for (; r < rows; r++) {
+    double S = sm_lsm_sum(cols, dy + r * cols);
+    sm_lsm_row(cols, y + r * cols, dy + r * cols, dx + r * cols, S, sg_lsm_row_of(S));
   }
 }
 

@@ -344,7 +344,7 @@ void bm_sleef(benchmark::State &state, sg_isa isa, SleefJob job) {
 
 // ---- the softmax set ----------------------------------------------------------------
 
-// The shapes of the issue: many short rows (classifier logits), mid-size rows
+// The shapes: many short rows (classifier logits), mid-size rows
 // (cache-resident), long rows (rows*cols*4 = 8 MiB per array: past L2).
 const std::pair<size_t, size_t> kSoftmaxShapes[] = {{256, 10}, {256, 1000}, {64, 32768}};
 // --full adds an L1-resident 16 x 10 and rows past the last-level cache
@@ -1574,7 +1574,7 @@ int main(int argc, char **argv) {
   argv[argc] = nullptr;
 
 #ifdef SG_BENCH_OPENBLAS
-  bench_blas_single_thread();  // the issue's comparison is single-threaded (make bench also sets OPENBLAS_NUM_THREADS=1)
+  bench_blas_single_thread();  // the comparison is single-threaded (make bench also sets OPENBLAS_NUM_THREADS=1)
 #endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -107,9 +107,11 @@ void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx);
  * only -inf, comes out all NaN (0x7fc00000), as in the common frameworks;
  * -inf entries of other rows get probability +0 (log-probability -inf).
  * Bounds: 2 ULP over random and adversarial rows of 1 to 32768 columns
- * (verify/test_softmax). */
+ * (verify/test_softmax), unless said below. */
 void  sg_softmax(size_t rows, size_t cols, const float *x, float *y);
 void  sg_log_softmax(size_t rows, size_t cols, const float *x, float *y);
+      /* y = (x - max) - log(sum e^(x - max)): 1.5 ULP, relative to |y| for
+         |y| >= 2^-26 and absolute below (a near-certain class), about 2^-52 */
 void  sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx);
       /* dx = y * (dy - <dy, y>) per row; a NaN result is 0x7fc00000. The
          bound is relative to |y| (|dy| + sum |y dy|): the dot product cancels */

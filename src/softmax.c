@@ -28,8 +28,11 @@
  *
  * The row is NaN (0x7fc00000 in every output) when it holds a NaN or +inf (S'
  * is then NaN) or is all -inf (S' NaN: -inf - -inf), as in the common
- * frameworks. log_softmax y = (x - M) - log S in double for log S, the
- * subtraction carried by TwoSum; it stores nothing in pass 2. Rows may be
+ * frameworks. log_softmax y = (x - M) - log S, log S in double and split in
+ * two floats, the subtraction of its leading part carried by TwoSum; x - M
+ * rounds once, which costs at most 0.5 ULP of y since log S >= 0 makes
+ * |y| >= |x - M|, and nothing where y is tiny (x near M: then x - M is exact).
+ * It stores nothing in pass 2. Rows may be
  * computed in place (y == x); xent's probs and delta may alias x or each
  * other exactly. */
 #include <config.h>
@@ -108,12 +111,10 @@ void sg_log_softmax_scalar(size_t rows, size_t cols, const float *x, float *y) {
     for (size_t i = 0; i < cols; i++) {
       float xi = x[i];
       float d = xi - M;
-      float bb = d - xi;
-      float dl = (xi - (d - bb)) - (M + bb);
       float w = d - Lh;
       float b2 = w - d;
       float we = (d - (w - b2)) - (Lh + b2);
-      float v = w + ((we + dl) - Ll);
+      float v = w + (we - Ll);
       y[i] = w < -FLT_MAX ? w : v; /* x = -inf, or x - M beyond -FLT_MAX */
     }
   }

@@ -142,12 +142,10 @@ SG_INLINE vf sm_scale(vf e, vf Ih, vf Il) { return v_mul(v_fma(e, Ih, v_mul(e, I
 
 SG_INLINE vf sm_log_softmax1(vf x, vf M, vf Lh, vf Ll) {
   vf d = v_sub(x, M);
-  vf bb = v_sub(d, x);
-  vf dl = v_sub(v_sub(x, v_sub(d, bb)), v_add(M, bb));
   vf w = v_sub(d, Lh);
   vf b2 = v_sub(w, d);
   vf we = v_sub(v_sub(d, v_sub(w, b2)), v_add(Lh, b2));
-  vf y = v_add(w, v_sub(v_add(we, dl), Ll));
+  vf y = v_add(w, v_sub(we, Ll));
   return v_select(v_lt(w, v_set(-FLT_MAX)), w, y);
 }
 

@@ -238,8 +238,15 @@ static inline sg_lsm_row sg_lsm_row_of(double S) {
 }
 
 /* |k| above this: the element goes to sg_lsm_back1 (2^k Sh would not be a
- * normal float). */
+ * normal float), unless k < SG_LSM_KTINY: then |e^y S| < 2^(k+2) is below a
+ * quarter of the least subnormal, and the exact dy - e^y S rounds to dy, or
+ * for dy = 0 to the zero of -S's sign, which is what sg_lsm_tiny gives (and
+ * sg_lsm_back1 too): one FMA with an exact product of S's sign below 2^-164.
+ * This is y = -inf (a masked logit), which should not cost a scalar pass. */
 #define SG_LSM_KMAX 126.0f
+#define SG_LSM_KTINY -160.0f
+#define SG_LSM_TINY 0x1p-126f /* times sh 2^-40: the tiny product */
+static inline float sg_lsm_tiny(float dy, sg_lsm_row c) { return fmaf(-SG_LSM_TINY, c.sh * 0x1p-40f, dy); }
 
 /* One output by the float form; the vector kernels run these operations lane
  * for lane (simd/common/softmax.h), and call this for a vector that holds an
@@ -248,6 +255,7 @@ static inline float sg_lsm_back(float y, float dy, double S, sg_lsm_row c) {
   if (!c.fast) return sg_lsm_back1(y, dy, S);
   struct sg_exp_tail m = sg_exp_tail(y, 0);
   float kf = m.nf + c.jf;
+  if (kf < SG_LSM_KTINY) return sg_lsm_tiny(dy, c);
   if (fabsf(kf) > SG_LSM_KMAX) return sg_lsm_back1(y, dy, S);
   /* k from kf by the rounding constant, as the vector layers do (no
    * float-to-int conversion, which a NaN kf would make undefined) */

@@ -321,6 +321,25 @@ static void specials(sg_isa isa) {
   CHECK(fabs(loss - 0.6931472f) <= 1e-7f, "%s xent([0,0], 1) = %a", s, loss);
   sg_softmax_xent(1, 2, x, l, NULL, y);
   CHECK(y[0] == 0.5f && y[1] == -0.5f, "%s xent delta = %a %a", s, y[0], y[1]);
+  /* log_softmax_backward at masked entries (y = -inf, e^y = 0): dx = dy
+   * bit for bit, and a zero dy gives the zero of -sum(dy)'s sign, the
+   * rounding of the exact -0 * sum. Rows of 20, so that a vector holds
+   * masked and ordinary lanes, with sums of either sign and zero. */
+  enum { C = 20 };
+  float ly[3][C], ldy[3][C], ldx[3][C];
+  for (int r = 0; r < 3; r++)
+    for (int i = 0; i < C; i++) {
+      ly[r][i] = i % 3 == 0 ? -INFINITY : -2.0f - 0.25f * (float)i;
+      ldy[r][i] = i % 3 != 0 ? (r == 2 ? 0.0f : r == 0 ? 0.5f : -0.5f) /* sum > 0, < 0, = 0 */
+                  : i % 4 == 0 ? 0.0f : i % 4 == 1 ? -0.0f : r == 2 ? 0.0f : i % 4 == 2 ? 0x1p-149f : -3.0f;
+    }
+  sg_log_softmax_backward(3, C, &ly[0][0], &ldy[0][0], &ldx[0][0]);
+  for (int r = 0; r < 3; r++)
+    for (int i = 0; i < C; i += 3) {
+      float d = ldy[r][i], want = d != 0.0f || r == 2 ? d : r == 0 ? -0.0f : 0.0f;
+      CHECK(f2u(ldx[r][i]) == f2u(want), "%s log_softmax_backward row %d masked entry %d, dy %a: %a, want %a", s, r, i,
+            d, ldx[r][i], want);
+    }
 }
 
 /* Every cols 1..67, 11 rows (one group of the short-row path and 3 over),

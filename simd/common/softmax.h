@@ -394,12 +394,13 @@ SG_INLINE double sm_lsm_sum(size_t cols, const float *dy) {
 }
 
 /* sg_lsm_back's float form, lane for lane; *far flags the lanes it cannot
- * take (|k| > SG_LSM_KMAX), whose results the caller recomputes. */
-SG_INLINE vf sm_lsm_back(vf y, vf dy, vf jf, vf sh, vf sl, vm *far) {
+ * take (|k| > SG_LSM_KMAX), whose results the caller recomputes, and *kf
+ * holds k for that. */
+SG_INLINE vf sm_lsm_back(vf y, vf dy, vf jf, vf sh, vf sl, vm *far, vf *kfp) {
   vi n;
   vf nf, mh, ml, magic = v_set(SG_ROUND_MAGIC);
   v_exp_tail(y, &mh, &ml, &n, &nf, 0);
-  vf kf = v_add(nf, jf);
+  vf kf = *kfp = v_add(nf, jf);
   *far = v_lt(v_neg_abs(kf), v_set(-SG_LSM_KMAX));
   vf P = v_pow2in(v_isub(v_as_int(v_add(kf, magic)), v_as_int(magic)), kf);
   vf c = v_fma(mh, sh, v_fma(ml, sh, v_fma(sl, mh, sl)));
@@ -418,12 +419,19 @@ SG_INLINE void sm_lsm_row(size_t cols, const float *y, const float *dy, float *d
     vf yv = k >= SG_VL ? v_load(y + i) : v_load_n(y + i, k);
     vf dyv = k >= SG_VL ? v_load(dy + i) : v_load_n(dy + i, k);
     vm far;
-    vf out = sm_lsm_back(yv, dyv, jf, sh, sl, &far);
-    if (v_any(far)) { /* rare (y = -inf, say): the vector by the scalar twin */
-      float ty[SG_VL], tdy[SG_VL], to[SG_VL];
-      v_store(ty, yv), v_store(tdy, dyv);
-      for (int l = 0; l < SG_VL; l++) to[l] = sg_lsm_back(ty[l], tdy[l], S, c);
-      out = v_load(to);
+    vf kf, out = sm_lsm_back(yv, dyv, jf, sh, sl, &far, &kf);
+    if (v_any(far)) {
+      /* all tiny (y = -inf, say): sg_lsm_tiny there; else (rare) the vector
+       * by the scalar twin */
+      vm tiny = v_lt(kf, v_set(SG_LSM_KTINY));
+      if (!v_any(v_lt(v_neg_abs(v_select(tiny, v_set(0.0f), kf)), v_set(-SG_LSM_KMAX)))) {
+        out = v_select(tiny, v_fnma(v_set(SG_LSM_TINY), v_set(c.sh * 0x1p-40f), dyv), out);
+      } else {
+        float ty[SG_VL], tdy[SG_VL], to[SG_VL];
+        v_store(ty, yv), v_store(tdy, dyv);
+        for (int l = 0; l < SG_VL; l++) to[l] = sg_lsm_back(ty[l], tdy[l], S, c);
+        out = v_load(to);
+      }
     }
     sm_store(dx + i, k, out);
   }

@@ -134,8 +134,7 @@ void sg_softmax_backward_scalar(size_t rows, size_t cols, const float *y, const 
       float q = s[j] + p;
       float z = q - s[j];
       float qe = (s[j] - (q - z)) + (p - z);
-      c[j] = c[j] + pe;
-      c[j] = c[j] + qe;
+      c[j] = c[j] + (pe + qe); /* one add on c's chain, as on s's */
       s[j] = q;
     }
     double part[SG_SM_PARTS];

@@ -296,8 +296,7 @@ SG_INLINE void sm_dot_step(vf *s, vf *c, vf a, vf b) {
   vf q = v_add(*s, p);
   vf z = v_sub(q, *s);
   vf qe = v_add(v_sub(*s, v_sub(q, z)), v_sub(p, z));
-  *c = v_add(*c, pe);
-  *c = v_add(*c, qe);
+  *c = v_add(*c, v_add(pe, qe));
   *s = q;
 }
 

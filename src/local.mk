@@ -18,3 +18,25 @@ src_cli_simdgrad_SOURCES = src/cli/main.c src/cli/experiment.c src/cli/experimen
 src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/verify $(ZLIB_CFLAGS)
 src_cli_simdgrad_LDADD = libsimdgrad.la $(ZLIB_LIBS) -lm
 src_cli_simdgrad_LDFLAGS = -static
+
+# simdgrad(1): help2man over `simdgrad --help` and --version, with a COMMANDS
+# section of each command's --help (the commands as --help lists them).
+if SG_MAN
+man1_MANS = src/cli/simdgrad.1
+CLEANFILES += src/cli/simdgrad.1 src/cli/simdgrad.h2m
+src/cli/simdgrad.1: src/cli/simdgrad$(EXEEXT)
+	@{ echo '[COMMANDS]'; \
+	  for c in `src/cli/simdgrad$(EXEEXT) --help | sed -n '/^commands/,/^$$/s/^  \([a-z]*\) .*/\1/p'`; do \
+	    test "$$c" = help && continue; \
+	    echo ".SS $$c"; echo ".nf"; \
+	    src/cli/simdgrad$(EXEEXT) $$c --help | sed 's/\\/\\e/g; s/^[.'"'"']/\\\&&/' || exit 1; \
+	    echo ".fi"; \
+	  done; } > src/cli/simdgrad.h2m
+	$(AM_V_GEN)$(HELP2MAN) --no-info \
+	  --name='SIMD kernels of backpropagation: checks and experiments' \
+	  --include=src/cli/simdgrad.h2m --output=$@ src/cli/simdgrad$(EXEEXT)
+
+# The installed tree holds the man page (make distcheck runs this).
+installcheck-local:
+	test -f "$(DESTDIR)$(man1dir)/simdgrad.1"
+endif

@@ -17,7 +17,8 @@
 #
 # Each set is one run of the program (--set=NAME) written to
 # $(BENCH_RESULTS)/<cpu-id>/NAME.json, where <cpu-id> is the CPU model string
-# made file-name safe (`bench/simdgrad_bench --cpu-id`).
+# made file-name safe, with x86's family, model and stepping
+# (`bench/simdgrad_bench --cpu-id`; bench/results/README.md).
 # BENCH_RESULTS defaults to bench/results in the source tree, so the results of
 # several machines sit side by side in the repository (bench/results/README.md).
 # The runs have OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 (oneDNN's
@@ -31,7 +32,7 @@ BENCH_OPENBLAS_SOURCES = bench/openblas.c
 BENCH_ONEDNN_SOURCES = bench/onednn.c
 BENCH_AVX2_SOURCES = bench/x86_avx2.c bench/bench.h
 BENCH_AVX512_SOURCES = bench/x86_avx512.c bench/bench.h
-EXTRA_DIST += bench/results/README.md $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) $(BENCH_ONEDNN_SOURCES) \
+EXTRA_DIST += bench/results $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) $(BENCH_ONEDNN_SOURCES) \
 	$(BENCH_AVX2_SOURCES) $(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results

@@ -326,7 +326,10 @@ sub versus {
 sub roof_rate {
   my ($at) = @_;
   my $p = $at->{peer}{$ROOF} or return undef;
-  my ($k) = grep { $_->{bytes_per_s} && $_->{items_per_s} } values %{$at->{isa} || {}};
+  # the bytes per item of the first ISA in ISA order: each ISA's counters give
+  # it to the last digit or so, and the plots must not depend on hash order
+  my ($k) = grep { $_->{bytes_per_s} && $_->{items_per_s} }
+            map { $at->{isa}{$_} } sort { isa_rank($a) cmp isa_rank($b) } keys %{$at->{isa} || {}};
   return $k && $p->{bytes_per_s} ? $p->{bytes_per_s} / ($k->{bytes_per_s} / $k->{items_per_s}) / 1e9 : shown($p);
 }
 sub best_isa {
@@ -391,7 +394,7 @@ sub cross_value {
 sub cross_kernels {    # every kernel any CPU measured, with its sizes
   my ($ix) = @_;
   my (%k, %sizes);
-  for my $cpu (keys %$ix) {
+  for my $cpu (sort keys %$ix) {
     for my $kernel (kernels_of($ix, $cpu)) {
       my $by = $ix->{$cpu}{$kernel};
       $k{$kernel} = class_of($by);
@@ -443,7 +446,8 @@ sub report {
   my ($path, $dir, $cpus, $rows, $unmapped) = @_;
   my $ix = index_rows($rows);
   my $fh = out_fh($path);
-  print $fh "simdgrad benchmark report: bench/merge-results.pl over $dir/*/*.json\n",
+  # no path in it: the same results give the same report wherever it runs
+  print $fh "simdgrad benchmark report: bench/merge-results.pl over every <cpu-id>/<set>.json of the results\n",
     "Each figure is the median of its repetitions (the median aggregate, else the median of the\n",
     "iteration runs). Speedup = simdgrad items/s over the peer's (> 1: simdgrad faster); the\n",
     "memcpy column is the fraction of the copy roof reached, simdgrad bytes/s over memcpy bytes/s.\n";

@@ -33,7 +33,23 @@ expect "$out" '^License BSD-3-Clause' "--version names the license"
 run 2;            expect "$err" '^usage:' "no command prints usage"
 run 2 frobnicate; expect "$err" "unknown command 'frobnicate'" "unknown command"
 run 2 --frobnicate; expect "$err" '^usage:' "unknown flag prints usage"
-run 2 info extra; expect "$err" 'takes no arguments' "info with an argument"
+run 2 info extra; expect "$err" '^simdgrad info: takes no arguments' "info with an argument"
+
+# Every usage error's first line names the program by its short name, and
+# the command it was in: "simdgrad:" or "simdgrad COMMAND:", never the path
+# it was started by.
+for bad in "frobnicate" "info extra" "gradcheck --bogus" "gradcheck --depth 0" "depth --bogus" \
+           "depth --depths x" "train --bogus" "train --epochs 0" "help frobnicate"; do
+  # shellcheck disable=SC2086 # split on purpose
+  run 2 $bad
+  cmd=${bad%% *}
+  case $cmd in frobnicate|help) prefix='simdgrad: ' ;; *) prefix="simdgrad $cmd: " ;; esac
+  first=$(head -1 "$err")
+  case $first in
+    "$prefix"*) ;;
+    *) echo "FAIL: simdgrad $bad: the first line of stderr does not start with '$prefix': $first"; fail=1 ;;
+  esac
+done
 
 # Help for every command, two ways, the same text: simdgrad help COMMAND and
 # simdgrad COMMAND --help, each starting with the command's own usage line.

@@ -47,19 +47,24 @@ if grep -q 'without zlib' "$err"; then
 else
   [ $got -eq 0 ] || { echo "FAIL: simdgrad train on the synthetic set exited $got"; cat "$err"; fail=1; }
   expect "$out" '^2	' "two epochs reported"
-  expect "$out" '^parameters digest ' "the final digest"
+  expect "$err" '^simdgrad train: parameters digest ' "the final digest, on stderr"
+  expect "$err" "^simdgrad train: wrote $tmp/res/train-784-100-10-sigmoid.tsv and " "--out says what it wrote"
+  # stdout is the epochs' table and nothing else (the commentary is on stderr)
+  if grep -v -q '^epoch	\|^[0-9][0-9]*	' "$out"; then
+    echo "FAIL: train's stdout holds more than its table:"; cat "$out"; fail=1
+  fi
   expect "$tmp/res/train-784-100-10-sigmoid-epochs.tsv" '^784-100-10-sigmoid	sigmoid	xavier	' "epochs file"
   [ "$(wc -l <"$tmp/res/train-784-100-10-sigmoid.tsv")" -eq 5 ] ||
     { echo "FAIL: grads file has not 1 + 2 epochs x 2 layers lines"; fail=1; }
   # The same seed gives the same network on every ISA this CPU runs.
-  want=$(grep '^parameters digest' "$out")
+  want=$(grep 'parameters digest' "$err")
   for isa in $($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p'); do
     run 0 --data "$good" --epochs 2 --batch 8 --isa "$isa"
-    [ "$(grep '^parameters digest' "$out")" = "$want" ] ||
-      { echo "FAIL: --isa $isa trained other bits: $(grep digest "$out") vs $want"; fail=1; }
+    [ "$(grep 'parameters digest' "$err")" = "$want" ] ||
+      { echo "FAIL: --isa $isa trained other bits: $(grep digest "$err") vs $want"; fail=1; }
   done
   run 0 --data "$good" --epochs 1 --batch 8 --seed 2
-  [ "$(grep '^parameters digest' "$out")" != "$want" ] || { echo "FAIL: --seed changes nothing"; fail=1; }
+  [ "$(grep 'parameters digest' "$err")" != "$want" ] || { echo "FAIL: --seed changes nothing"; fail=1; }
 
   # Faults of the data files, each in a copy of the good set.
   bad() { rm -rf "$tmp/bad"; cp -r "$good" "$tmp/bad"; }
@@ -164,7 +169,7 @@ else
   # Plain (uncompressed) files of the right size load.
   mkdir -p "$tmp/plain"
   for f in "$good"/*.gz; do gzip -dc "$f" >"$tmp/plain/${f##*/}"; done
-  run 0 --data "$tmp/plain" --epochs 1 --batch 8; expect "$out" '40 training and 40 test images' "plain files"
+  run 0 --data "$tmp/plain" --epochs 1 --batch 8; expect "$err" '40 training and 40 test images' "plain files"
   # Sparse plain files of the right size for more images than this machine's
   # memory holds (their float copy alone): refused before reading them.
   mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo 2>/dev/null)
@@ -210,7 +215,7 @@ fi
 real=/usr/share/datasets/fashion-mnist
 if [ -z "${TEST_RUNNER:-}" ] && [ -f "$real/train-images-idx3-ubyte.gz" ] && ! grep -q 'without zlib' "$err"; then
   run 0 --data "$real" --limit 500 --epochs 1
-  expect "$out" '500 training and 10000 test images' "Fashion-MNIST loads"
+  expect "$err" '500 training and 10000 test images' "Fashion-MNIST loads"
   run 1 --data "$real" --limit 2000 --epochs 1 --lr 100 --act relu --init normal --hidden 200,200
   expect "$err" 'diverged: the loss of epoch 1, batch [0-9]* is nan' "a diverged run on Fashion-MNIST"
 fi

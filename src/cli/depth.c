@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "experiment.h"
 
@@ -243,9 +244,14 @@ int cmd_depth(int argc, char **argv) {
   if (parsed) return parsed == 1 ? 0 : 2;
   if (check_isa_env("depth")) return 2;
 
-  size_t deepest = 0;
+  size_t deepest = 0, depths = 0;
   for (size_t h = 1; h <= MAX_HIDDEN; h++)
-    if (o.hidden[h]) deepest = h;
+    if (o.hidden[h]) deepest = h, depths++;
+  /* Progress on a terminal: a full run takes seconds. */
+  int show = isatty(STDERR_FILENO);
+  size_t runs = 0, run = 0;
+  for (int a = 0; sg_act_name((sg_act)a); a++)
+    for (int i = 0; i < 3; i++) runs += (o.acts >> a & 1) && (o.inits >> i & 1) ? depths : 0;
   float *X = malloc(o.batch * o.inputs * sizeof *X);
   uint32_t *labels = malloc(o.batch * sizeof *labels);
   struct layer_grads *g = malloc((deepest + 1) * sizeof *g);
@@ -281,7 +287,12 @@ int cmd_depth(int argc, char **argv) {
       if (!(o.inits >> i & 1)) continue;
       for (size_t h = 1; h <= deepest; h++) {
         if (!o.hidden[h]) continue;
-        if (run_depth(&o, (sg_act)a, (sg_init)i, h, X, labels, g)) goto out;
+        if (show)
+          fprintf(stderr, "\r\033[Ksimdgrad depth: run %zu of %zu: %s, %s, %zu hidden layers", ++run, runs,
+                  act_name((sg_act)a), init_name((sg_init)i), h);
+        int failed = run_depth(&o, (sg_act)a, (sg_init)i, h, X, labels, g);
+        if (show) fputs("\r\033[K", stderr); /* before any message, and the summary's line */
+        if (failed) goto out;
         if (print_rows(table, (sg_act)a, (sg_init)i, h, g))
           fprintf(stderr, "simdgrad depth: %s %s with %zu hidden layers: the activations overflow, "
                   "so some gradients are not numbers (nan or inf in the table)\n",

@@ -163,7 +163,7 @@ static int run(int argc, char **argv) {
   if (strcmp(cmd, "depth") == 0) return cmd_depth(argc - optind, argv + optind);
   if (strcmp(cmd, "train") == 0) return cmd_train(argc - optind, argv + optind);
   if (strcmp(cmd, "info") == 0) {
-    fprintf(stderr, "simdgrad: info takes no arguments\n");
+    fprintf(stderr, "simdgrad info: takes no arguments\n");
     info_usage(stderr);
   } else {
     fprintf(stderr, "simdgrad: unknown command '%s'\n", cmd);

@@ -270,8 +270,10 @@ int cmd_train(int argc, char **argv) {
     fprintf(grads_file.f, "net\tact\tinit\tisa\tepoch\tlayer\tmean_abs_dW\tnorm_db\n");
     fprintf(epochs_file.f, "net\tact\tinit\tisa\tepoch\ttrain_loss\ttest_accuracy\tseconds\tstats_seconds\n");
   }
-  printf("simdgrad train: %s, init %s, batch %zu, lr %g, %zu training and %zu test images, ISA %s\n", net,
-         init_name(init), batch, (double)lr, train.count, test.count, sg_isa_name(sg_active_isa()));
+  /* stdout holds the data (the epochs' table); what the run is, the digest
+   * and the files written go to stderr */
+  fprintf(stderr, "simdgrad train: %s, init %s, batch %zu, lr %g, %zu training and %zu test images, ISA %s\n", net,
+          init_name(init), batch, (double)lr, train.count, test.count, sg_isa_name(sg_active_isa()));
   printf("epoch\ttrain_loss\ttest_accuracy\tseconds\tstats_seconds\n");
 
   uint64_t rng = seed ^ 0x5851f42d4c957f2dull;
@@ -340,11 +342,12 @@ int cmd_train(int argc, char **argv) {
       for (size_t i = 0; i < n[k] * sizeof(float); i++) h = (h ^ bytes[i]) * 0x100000001b3ull;
     }
   }
-  printf("parameters digest %016llx\n", (unsigned long long)h);
+  fprintf(stderr, "simdgrad train: parameters digest %016llx\n", (unsigned long long)h);
   rc = 0;
 done:
   if (out_file_close("train", &grads_file)) rc = 1;
   if (out_file_close("train", &epochs_file)) rc = 1;
+  if (rc == 0 && out) fprintf(stderr, "simdgrad train: wrote %s/train-%s.tsv and %s/train-%s-epochs.tsv\n", out, net, out, net);
   sg_mlp_free(m);
   free(xb), free(yb), free(order), free(sum);
   free(train.x), free(train.label), free(test.x), free(test.label);

@@ -84,7 +84,10 @@ my %CLASS_TEXT = (elementwise => 'element-wise, size = n elements',
 
 # The TSV's columns, in order (plots/README.md describes them).
 my @COLS = qw(cpu cpu_model set kernel impl kind class size size_n size_unit
-              items_per_s bytes_per_s gflops cycles_per_element time_ns stat other_counters);
+              items_per_s bytes_per_s gflops cycles_per_element time_ns stat other_counters
+              spread_lo spread_hi);
+# spread_lo, spread_hi: the slowest and the fastest repetition's rate over the
+# median (the run-to-run spread the plots draw as error bars; empty for one run).
 # Counters with a column of their own, and Google Benchmark's bookkeeping.
 my %COUNTER_COL = (items_per_second => 'items_per_s', bytes_per_second => 'bytes_per_s',
                    GFLOPs => 'gflops', cycles_per_element => 'cycles_per_element');
@@ -182,6 +185,10 @@ sub read_json {
       else { push @other, "$key=" . num($src->{$key}) }
     }
     $col{time_ns} = $src->{real_time} * ($NS_PER{$src->{time_unit} // 'ns'} // 1) if defined $src->{real_time};
+    my ($rk) = grep { defined $it->[0] && defined $it->[0]{$_} } qw(items_per_second GFLOPs bytes_per_second);
+    my @rates = $rk ? map { $_->{$rk} // () } @$it : ();
+    my $mid = median(@rates);
+    ($col{spread_lo}, $col{spread_hi}) = (min(@rates) / $mid, max(@rates) / $mid) if @rates > 1 && $mid;
     push @m, {kind => $kind, family => $family, impl => $impl, size => $size, stat => $stat,
               other_counters => join(',', @other), %col};
   }
@@ -267,7 +274,7 @@ sub write_tsv {
   for my $r (@$rows) {
     print $fh join("\t", map {
       my $v = $r->{$_} // '';
-      /^(?:items_per_s|bytes_per_s|gflops|cycles_per_element|time_ns)$/ ? num($v) : $v =~ s/[\t\n]/ /gr
+      /^(?:items_per_s|bytes_per_s|gflops|cycles_per_element|time_ns|spread_lo|spread_hi)$/ ? num($v) : $v =~ s/[\t\n]/ /gr
     } @COLS), "\n";
   }
   close $fh unless $path eq '-';
@@ -587,7 +594,7 @@ sub plot_entry {
   return ((map {
     my $x = $v{$_};
     "$_ = " . (ref $x ? join('."\n".', map { gp_str($_) } @$x)
-               : /^(?:ncols|npeaks|roofcol)$/ ? int $x
+               : /^(?:ncols|npeaks|roofcol|nisas|npeers|nroof|nseries)$/ ? int $x
                : $x =~ /^-?[\d.]+(?:e[-+]?\d+)?$/i ? sprintf('%.6e', $x) : gp_str($x))
   } sort keys %v), "load plotsdir.'/$script'", '');
 }
@@ -601,37 +608,45 @@ sub plots {
   for my $cpu (sort keys %$ix) {
     my $m = $model{$cpu};
     my $dir = safe($cpu);
-    # (1) throughput against size per ISA, with the memcpy roof
+    # (1) throughput against size per ISA and per peer, with the memcpy roof;
+    # each series as value, slowest and fastest repetition (error bars)
     for my $kernel (kernels_of($ix, $cpu, 'elementwise'), kernels_of($ix, $cpu, 'rowwise')) {
       my $by = $ix->{$cpu}{$kernel};
       my @isas = isas_of($by);
+      my @peers = grep { $_ ne $ROOF } peers_of($by, $kernel);
       my @roof = grep { $_ eq $ROOF } peers_of($by, $kernel);
       my $roof = "memcpy roof (equal bytes/s)";
       my @any = isa_rows($by);
       my $class = class_of($by);
+      my $band = sub { my ($v, $r) = @_; defined $v ? (fmt($v, 6), map { fmt($v * ($r->{$_} || 1), 6) } qw(spread_lo spread_hi)) : (undef) x 3 };
       $add->('throughput.gp', "$dir/throughput_$kernel", {
-        plottitle => ["$kernel: throughput per ISA" . (@roof ? ' and the memcpy roof' : '') . ', single thread', $m],
+        plottitle => ["$kernel: throughput per ISA (solid) and per peer (dotted)" . (@roof ? ', the memcpy roof (dashed)' : '')
+                      . '; bars: slowest to fastest repetition', $m],
         xlabel => $class eq 'rowwise' ? 'rows x cols (log scale; x = elements per call)' : 'n, elements per call (log scale)',
-        ylabel => unit_of($class) . ' (log scale)', roofcol => $roof,
+        ylabel => unit_of($class) . ' (log scale)', nisas => scalar @isas, npeers => scalar @peers, nroof => scalar @roof,
         xmin => min(map { $_->{size_n} || 1 } @any), xmax => max(map { $_->{size_n} || 1 } @any)},
-        ['size_n', 'size', @isas, map { $roof } @roof],
+        ['size_n', 'size', map { ($_, "$_ slowest", "$_ fastest") } @isas, @peers, map { $roof } @roof],
         map { my $at = $by->{$_};
               [(values %{$at->{isa} || $at->{peer}})[0]{size_n}, $_,
-               (map { $at->{isa}{$_} ? fmt(shown($at->{isa}{$_}), 6) : undef } @isas),
-               (map { fmt(roof_rate($at), 6) } @roof)] } sizes_of($by));
+               (map { my $r = $at->{isa}{$_}; $band->($r ? shown($r) : undef, $r) } @isas),
+               (map { my $r = $at->{peer}{$_}; $band->($r ? shown($r) : undef, $r) } @peers),
+               (map { $band->(roof_rate($at), $at->{peer}{$ROOF}) } @roof)] } sizes_of($by));
     }
     # (2) the best ISA's speedup over each peer
     for my $kernel (kernels_of($ix, $cpu)) {
       my $by = $ix->{$cpu}{$kernel};
-      my @peers = peers_of($by, $kernel) or next;
+      # the memcpy roof is a line of the throughput plot, not a speedup
+      my @peers = grep { $_ ne $ROOF } peers_of($by, $kernel) or next;
       my @sizes = grep { $by->{$_}{isa} } sizes_of($by);
+      # bars: the ratio's range from the two rows' slowest and fastest repetitions
+      my $range = sub { my ($v, $b, $p) = @_; defined $v ? (fmt($v, 6), fmt($v * ($b->{spread_lo} || 1) / ($p->{spread_hi} || 1), 6),
+                                                            fmt($v * ($b->{spread_hi} || 1) / ($p->{spread_lo} || 1), 6)) : (undef) x 3 };
       $add->('speedup.gp', "$dir/speedup_$kernel", {
-        plottitle => ["$kernel: speedup of the best simdgrad ISA over each peer (> 1: simdgrad faster)", $m],
-        xlabel => 'size (best ISA)',
-        ylabel => 'speedup, x (log scale); memcpy: fraction of the roof'},
-        ['size', map { $_ eq $ROOF ? 'memcpy: fraction of the copy roof' : "vs $_" } @peers],
+        plottitle => ["$kernel: speedup of the best simdgrad ISA over each peer (> 1: simdgrad faster); bars: repetitions' range", $m],
+        xlabel => 'size (best ISA)', ylabel => 'speedup, x (log scale)', nseries => scalar @peers},
+        ['size', map { ("vs $_", "vs $_ low", "vs $_ high") } @peers],
         map { my $at = $by->{$_}; my $b = best_isa($at);
-              ["$_ ($b->{impl})", map { fmt(versus($b, $at->{peer}{$_}), 6) } @peers] } @sizes);
+              ["$_ ($b->{impl})", map { $range->(versus($b, $at->{peer}{$_}), $b, $at->{peer}{$_}) } @peers] } @sizes);
     }
     # (4) dense GFLOP/s per shape against OpenBLAS and the FMA peaks
     my @peaks = map { $ix->{$cpu}{fma_peak}{''}{probe}{$_} } sort { isa_rank($b) cmp isa_rank($a) } keys %{$ix->{$cpu}{fma_peak}{''}{probe} || {}};

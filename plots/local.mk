@@ -29,7 +29,7 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp plots/accuracy.gp
+	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp plots/softmax_ulp.gp plots/accuracy.gp
 EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
 
 # A shell line that fails with a message unless perl and JSON::PP are there.
@@ -96,6 +96,14 @@ plots-ulp:
 	  mkdir -p "$(PLOTS_OUT)/ulp" && \
 	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/ulp'; files='$$files'" "$(srcdir)/plots/ulp.gp" && \
 	  echo "make $@: wrote the ULP histograms under $(PLOTS_OUT)/ulp"; \
+	fi
+	@if test -f "$(SOFTMAX_ULP)"; then \
+	  $(plots_need_gnuplot); \
+	  mkdir -p "$(PLOTS_OUT)/ulp" && \
+	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/ulp'; datafile='$(SOFTMAX_ULP)'" "$(srcdir)/plots/softmax_ulp.gp" && \
+	  echo "make $@: wrote the softmax family's error per row length under $(PLOTS_OUT)/ulp"; \
+	else \
+	  echo "make $@: no $(SOFTMAX_ULP) (make softmax-ulp writes it): its plot skipped"; \
 	fi
 
 # Each CPU's accuracy.tsv joined with its speeds at n = 4096 (merged.tsv:

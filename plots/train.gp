@@ -23,6 +23,28 @@ do for [t in "svg png"] {
   plot for [f in epochs] f every ::1 using 5:7 with linespoints lw 2 title net(f)
 }
 
+# Training loss per epoch (the mean over the epoch's batches), every net.
+set title "Fashion-MNIST: training loss of each epoch (mean over its batches)"
+set ylabel "cross-entropy loss"
+do for [t in "svg png"] {
+  eval value(t)
+  set output outdir."/train_loss.".t
+  plot for [f in epochs] f every ::1 using 5:6 with linespoints lw 2 title net(f)
+}
+
+# Seconds of each epoch's training pass (without the test and the gradient
+# statistics), every net, with the ISA it ran on.
+isa(f) = system("awk -F'\t' 'NR == 2 {print $4; exit}' '".f."'")
+set title "Fashion-MNIST: seconds of each epoch's training pass, single thread"
+set ylabel "seconds"
+set yrange [0:*]
+do for [t in "svg png"] {
+  eval value(t)
+  set output outdir."/train_seconds.".t
+  plot for [f in epochs] f every ::1 using 5:8 with linespoints lw 2 title net(f)." on ".isa(f)
+}
+set yrange [*:*]
+
 # Gradient magnitude per layer over training, one plot per net.
 set logscale y
 set ylabel "mean |dL/dW| of the layer, averaged over the epoch (log scale)"

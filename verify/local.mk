@@ -71,6 +71,15 @@ check-exhaustive: verify/exhaustive$(EXEEXT)
 	test $$fail = 0 || { echo "check-exhaustive: FAILED (see above)"; exit 1; }
 .PHONY: check-exhaustive
 
+# make softmax-ulp: verify/test_softmax's random sets, its max error per row
+# length (1..67, 100, 1000, 32768) written to $(SOFTMAX_ULP) for `make plots-ulp`.
+SOFTMAX_ULP = $(ULP_HISTOGRAMS)/softmax-ulp-by-cols.tsv
+softmax-ulp: verify/test_softmax$(EXEEXT)
+	@mkdir -p "$(ULP_HISTOGRAMS)" && \
+	SIMDGRAD_SOFTMAX_ULP="$(SOFTMAX_ULP)" $(TEST_RUNNER) verify/test_softmax$(EXEEXT) >/dev/null && \
+	echo "softmax-ulp: wrote $(SOFTMAX_ULP) (make plots-ulp draws it)"
+.PHONY: softmax-ulp
+
 # make check-valgrind: make check with every test program run under valgrind's
 # memcheck through verify/memcheck.sh (which says why only memcheck's verdict
 # counts there), and the CLI of the shell tests under it as well: a memcheck

@@ -35,8 +35,16 @@ enum { F_SOFTMAX, F_LOG, F_XLOSS, F_XDELTA, F_BACK, F_LOGBACK, NF };
 static const char *const fn_name[NF] = {"softmax", "log_softmax", "xent loss", "xent delta", "softmax_backward",
                                         "log_softmax_back"};
 
+/* Every row length the random sets take: 1..67, then 100, 1000, 32768. */
+#define NLEN 70
+static size_t len_at(int k) { return k < 67 ? (size_t)k + 1 : k == 67 ? 100 : k == 68 ? 1000 : 32768; }
+static int len_index(size_t cols) {
+  return cols <= 67 ? (int)cols - 1 : cols == 100 ? 67 : cols == 1000 ? 68 : cols == 32768 ? 69 : -1;
+}
+
 struct acc {
   double max_ulp[NF][NCLASS];
+  double max_by_len[NF][NLEN]; /* -1: not measured */
   unsigned long mismatches[NF];
   uint64_t digest[NF];
 };
@@ -77,7 +85,8 @@ static int class_of(size_t cols) {
 }
 
 static void note(struct acc *a, int f, size_t cols, double e) {
-  int c = class_of(cols);
+  int c = class_of(cols), k = len_index(cols);
+  if (k >= 0 && e > a->max_by_len[f][k]) a->max_by_len[f][k] = e;
   if (e > a->max_ulp[f][c]) a->max_ulp[f][c] = e;
   if (cols == 10 && e > a->max_ulp[f][0]) a->max_ulp[f][0] = e;
 }
@@ -407,7 +416,10 @@ static void fences(sg_isa isa) {
 int main(void) {
   nisa = supported_isas(isas);
   for (int j = 0; j < nisa; j++)
-    for (int f = 0; f < NF; f++) st[j].digest[f] = DIGEST_INIT;
+    for (int f = 0; f < NF; f++) {
+      st[j].digest[f] = DIGEST_INIT;
+      for (int k = 0; k < NLEN; k++) st[j].max_by_len[f][k] = -1;
+    }
   random_sets();
   adversarial();
 
@@ -429,6 +441,26 @@ int main(void) {
       CHECK(st[j].mismatches[f] == 0, "%s %s differs from scalar", fn_name[f], sg_isa_name(isas[j]));
       CHECK(test_emulated() || st[j].digest[f] == golden[f], "%s %s digest %016llx, golden %016llx", fn_name[f], sg_isa_name(isas[j]),
             (unsigned long long)st[j].digest[f], (unsigned long long)golden[f]);
+    }
+  }
+  /* SIMDGRAD_SOFTMAX_ULP=FILE: the scalar reference's max error per row
+   * length as a table (every ISA gives its bits, checked above), for
+   * `make plots-ulp` (verify/local.mk: make softmax-ulp). */
+  const char *tsv = getenv("SIMDGRAD_SOFTMAX_ULP");
+  if (tsv && *tsv) {
+    FILE *fp = fopen(tsv, "w");
+    CHECK(fp != NULL, "cannot write %s", tsv);
+    if (fp) {
+      fprintf(fp, "cols");
+      for (int f = 0; f < NF; f++) fprintf(fp, "\t%s", fn_name[f]);
+      fprintf(fp, "\n");
+      for (int k = 0; k < NLEN; k++) {
+        fprintf(fp, "%zu", len_at(k));
+        for (int f = 0; f < NF; f++)
+          st[0].max_by_len[f][k] < 0 ? fprintf(fp, "\t-") : fprintf(fp, "\t%.4f", st[0].max_by_len[f][k]);
+        fprintf(fp, "\n");
+      }
+      CHECK(fclose(fp) == 0, "cannot write %s", tsv);
     }
   }
   for (int j = 0; j < nisa; j++) {

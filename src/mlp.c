@@ -195,7 +195,7 @@ static double next_normal(struct normal_source *src) {
 }
 
 int sg_mlp_init(sg_mlp *m, sg_init init, uint64_t seed) {
-  if (!m || (unsigned)init > SG_INIT_HE) {
+  if (!m || (unsigned)init > SG_INIT_LECUN) {
     errno = EINVAL;
     return -1;
   }
@@ -205,10 +205,26 @@ int sg_mlp_init(sg_mlp *m, sg_init init, uint64_t seed) {
   for (size_t l = 0; l < m->depth; l++) {
     size_t in = m->widths[l], out = m->widths[l + 1];
     double scale = init == SG_INIT_XAVIER ? sqrt(2.0 / ((double)in + (double)out))
-                   : init == SG_INIT_HE   ? sqrt(2.0 / (double)in)
-                                          : 1.0;
+                   : init == SG_INIT_HE    ? sqrt(2.0 / (double)in)
+                   : init == SG_INIT_LECUN ? sqrt(1.0 / (double)in)
+                                           : 1.0;
     float *W = m->params + m->offset[l];
     for (size_t i = 0; i < in * out; i++) W[i] = (float)(scale * next_normal(&src));
+  }
+  return 0;
+}
+
+int sg_mlp_init_bias(sg_mlp *m, sg_bias_init bias, uint64_t seed) {
+  if (!m || (unsigned)bias > SG_BIAS_NORMAL) {
+    errno = EINVAL;
+    return -1;
+  }
+  /* another stream than the weights' for the same seed (any odd constant
+   * would do: splitmix64 steps through every state) */
+  struct normal_source src = {seed ^ 0xb1a5b1a5b1a5b1a5ull, 0, 0.0};
+  for (size_t l = 0; l < m->depth; l++) {
+    float *b = sg_mlp_bias(m, l);
+    for (size_t j = 0; j < m->widths[l + 1]; j++) b[j] = bias == SG_BIAS_NORMAL ? (float)next_normal(&src) : 0.0f;
   }
   return 0;
 }

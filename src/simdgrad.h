@@ -198,7 +198,8 @@ void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, f
  * derivatives are the same kernels as for SIGMOID / TANH). */
 typedef enum { SG_ACT_SIGMOID, SG_ACT_TANH, SG_ACT_RELU, SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST } sg_act;
 typedef enum { SG_HEAD_MSE, SG_HEAD_XENT, SG_HEAD_BCE } sg_head;
-typedef enum { SG_INIT_NORMAL, SG_INIT_XAVIER, SG_INIT_HE } sg_init;
+typedef enum { SG_INIT_NORMAL, SG_INIT_XAVIER, SG_INIT_HE, SG_INIT_LECUN } sg_init;
+typedef enum { SG_BIAS_ZERO, SG_BIAS_NORMAL } sg_bias_init;
 typedef struct sg_mlp sg_mlp;
 /* The activation's name ("sigmoid", "tanh", "relu", "sigmoid_fast",
  * "tanh_fast"), or NULL for a value past the last. */
@@ -209,11 +210,17 @@ const char *sg_act_name(sg_act a);
  * arguments or no memory. Parameters start at zero: call sg_mlp_init. */
 sg_mlp *sg_mlp_create(size_t depth, const size_t *widths, const sg_act *hidden, sg_head head);
 void    sg_mlp_free(sg_mlp *m);
-/* W drawn from N(0, s^2) with s = 1 (NORMAL), sqrt(2/(in+out)) (XAVIER, Glorot)
- * or sqrt(2/in) (HE); b = 0; gradients 0. The same seed gives the same
- * parameters on every ISA (across C libraries a draw's last bit may differ:
- * libm's log). 0, or -1 (errno EINVAL: unknown init, m NULL; nothing changed). */
+/* W drawn from N(0, s^2) with s = 1 (NORMAL), sqrt(2/(in+out)) (XAVIER, Glorot),
+ * sqrt(2/in) (HE) or sqrt(1/in) (LECUN: N(0, 1/in)); b = 0; gradients 0. The
+ * same seed gives the same parameters on every ISA (across C libraries a
+ * draw's last bit may differ: libm's log). 0, or -1 (errno EINVAL: unknown
+ * init, m NULL; nothing changed). */
 int     sg_mlp_init(sg_mlp *m, sg_init init, uint64_t seed);
+/* Every bias set again: +0 (ZERO) or drawn from N(0, 1) (NORMAL), from a
+ * stream of its own for the seed (the weights sg_mlp_init drew stay as they
+ * are, whatever this seed). Call it after sg_mlp_init. 0, or -1 (errno
+ * EINVAL: unknown value, m NULL; nothing changed). */
+int     sg_mlp_init_bias(sg_mlp *m, sg_bias_init bias, uint64_t seed);
 size_t  sg_mlp_depth(const sg_mlp *m);
 size_t  sg_mlp_width(const sg_mlp *m, size_t i);      /* widths[i], 0 <= i <= depth */
 float  *sg_mlp_weights(sg_mlp *m, size_t layer);      /* W, widths[l] x widths[l+1] */

@@ -69,6 +69,9 @@ run 0 --depths 10 --act sigmoid,relu --seed 2
 cmp -s "$out" "$table" && { echo "FAIL: --seed 2 gives the table of seed 1"; fail=1; }
 
 # Lists and ranges: 2-4,3 is depths 2, 3, 4 once each (3 + 4 + 5 rows).
+# LeCun's N(0, 1/n_in) is a scheme of its own (not in the default three).
+run 0 --depths 3 --act sigmoid --init lecun --batches 1
+expect "$out" '^sigmoid	lecun	3	0	' "--init lecun runs"
 run 0 --depths 2-4,3 --act tanh --init he --batches 1 --batch 4 --inputs 3 --classes 2 --width 5
 [ "$(wc -l <"$out")" -eq 13 ] || { echo "FAIL: --depths 2-4,3: want 13 lines:"; cat "$out"; fail=1; }
 
@@ -80,7 +83,7 @@ run 2 --depths 5-3;     expect "$err" "depths 5-3: a range runs upwards" "--dept
 run 2 --depths 1,,2;    expect "$err" "depths 1,,2: an empty item" "--depths 1,,2"
 run 2 --depths 1-x;     expect "$err" "not 'x'" "--depths 1-x"
 run 2 --act swish;      expect "$err" "act swish: want one of sigmoid, tanh, relu, sigmoid_fast, tanh_fast" "--act swish"
-run 2 --init relu,he;   expect "$err" "init relu: want one of normal, xavier, he" "--init relu,he"
+run 2 --init relu,he;   expect "$err" "init relu: want one of normal, xavier, he, lecun" "--init relu,he"
 run 2 --width 0;        expect "$err" "width wants a whole number from 1" "--width 0"
 run 2 --batch x;        expect "$err" "batch wants a whole number from 1 to 65536, not 'x'" "--batch x"
 run 2 --batches -1;     expect "$err" "batches wants a whole number" "--batches -1"

@@ -272,10 +272,11 @@ static void test_init(void) {
   const struct {
     sg_init init;
     double s;
-  } schemes[] = {{SG_INIT_NORMAL, 1.0}, {SG_INIT_XAVIER, sqrt(2.0 / 700)}, {SG_INIT_HE, sqrt(2.0 / 400)}};
+  } schemes[] = {{SG_INIT_NORMAL, 1.0}, {SG_INIT_XAVIER, sqrt(2.0 / 700)}, {SG_INIT_HE, sqrt(2.0 / 400)},
+                 {SG_INIT_LECUN, sqrt(1.0 / 400)}};
   size_t n = 400 * 300;
   float *first = xmalloc(n * sizeof *first);
-  for (size_t k = 0; k < 3; k++) {
+  for (size_t k = 0; k < 4; k++) {
     CHECK(sg_mlp_init(m, schemes[k].init, 99) == 0, "init %zu", k);
     const float *W = sg_mlp_weights(m, 0);
     double sum = 0, sq = 0;
@@ -291,8 +292,33 @@ static void test_init(void) {
   sg_mlp_init(m, SG_INIT_NORMAL, 100);
   CHECK(!same_bits(sg_mlp_weights(m, 0), first, n), "another seed gives the same weights");
   errno = 0;
-  CHECK(sg_mlp_init(m, (sg_init)3, 1) == -1 && errno == EINVAL, "unknown init scheme");
+  CHECK(sg_mlp_init(m, (sg_init)4, 1) == -1 && errno == EINVAL, "unknown init scheme");
   CHECK(sg_mlp_init(NULL, SG_INIT_HE, 1) == -1, "init of NULL");
+
+  /* Biases from N(0, 1): 302 of them, mean and spread within 5 standard
+   * errors; the weights untouched, the same seed the same bits; ZERO
+   * zeroes them again. */
+  memcpy(first, sg_mlp_weights(m, 0), n * sizeof *first);
+  CHECK(sg_mlp_init_bias(m, SG_BIAS_NORMAL, 7) == 0, "bias init");
+  double bs = 0, bq = 0;
+  size_t nb = 0;
+  for (size_t l = 0; l < 2; l++)
+    for (size_t j = 0; j < widths[l + 1]; j++, nb++) {
+      double b = sg_mlp_bias(m, l)[j];
+      bs += b, bq += b * b;
+    }
+  double bmean = bs / nb, bsd = sqrt(bq / nb - bmean * bmean);
+  CHECK(fabs(bmean) < 5 / sqrt((double)nb) && fabs(bsd - 1) < 5 / sqrt(2.0 * nb), "bias N(0,1): mean %g, sd %g", bmean, bsd);
+  CHECK(same_bits(sg_mlp_weights(m, 0), first, n), "bias init changed the weights");
+  float b0 = sg_mlp_bias(m, 1)[1];
+  sg_mlp_init_bias(m, SG_BIAS_NORMAL, 8);
+  CHECK(sg_mlp_bias(m, 1)[1] != b0, "another bias seed gives the same biases");
+  sg_mlp_init_bias(m, SG_BIAS_NORMAL, 7);
+  CHECK(sg_mlp_bias(m, 1)[1] == b0, "the same bias seed gives other biases");
+  CHECK(sg_mlp_init_bias(m, SG_BIAS_ZERO, 7) == 0 && f2u(sg_mlp_bias(m, 0)[5]) == 0, "bias init ZERO");
+  errno = 0;
+  CHECK(sg_mlp_init_bias(m, (sg_bias_init)2, 1) == -1 && errno == EINVAL, "unknown bias init");
+  CHECK(sg_mlp_init_bias(NULL, SG_BIAS_ZERO, 1) == -1, "bias init of NULL");
   free(first);
   sg_mlp_free(m);
 }

@@ -47,7 +47,8 @@ static void depth_usage(FILE *out) {
           "  --width N       units per hidden layer (default 64)\n"
           "  --act LIST      sigmoid, tanh, relu, sigmoid_fast, tanh_fast: repeatable\n"
           "                  or comma-separated (default the first three)\n"
-          "  --init LIST     normal, xavier, he: likewise (default all three)\n"
+          "  --init LIST     normal, xavier, he, lecun (N(0, 1/n_in)): likewise\n"
+          "                  (default normal, xavier and he)\n"
           "  --batches N     batches averaged per run (default 8)\n"
           "  --batch N       rows per batch (default 32)\n"
           "  --inputs N      input width (default 64)\n"
@@ -251,7 +252,7 @@ int cmd_depth(int argc, char **argv) {
   int show = isatty(STDERR_FILENO);
   size_t runs = 0, run = 0;
   for (int a = 0; sg_act_name((sg_act)a); a++)
-    for (int i = 0; i < 3; i++) runs += (o.acts >> a & 1) && (o.inits >> i & 1) ? depths : 0;
+    for (int i = 0; i <= SG_INIT_LECUN; i++) runs += (o.acts >> a & 1) && (o.inits >> i & 1) ? depths : 0;
   float *X = malloc(o.batch * o.inputs * sizeof *X);
   uint32_t *labels = malloc(o.batch * sizeof *labels);
   struct layer_grads *g = malloc((deepest + 1) * sizeof *g);
@@ -283,7 +284,7 @@ int cmd_depth(int argc, char **argv) {
           deepest);
   for (int a = 0; sg_act_name((sg_act)a); a++) {
     if (!(o.acts >> a & 1)) continue;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i <= SG_INIT_LECUN; i++) {
       if (!(o.inits >> i & 1)) continue;
       for (size_t h = 1; h <= deepest; h++) {
         if (!o.hidden[h]) continue;

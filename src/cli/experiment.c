@@ -57,7 +57,7 @@ void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out) {
 /* Names by enum value, NULL past the last: the library's for activations. */
 static const char *act_name_of(int i) { return sg_act_name((sg_act)i); }
 static const char *init_name_of(int i) {
-  static const char *const names[] = {"normal", "xavier", "he"};
+  static const char *const names[] = {"normal", "xavier", "he", "lecun"};
   return i >= 0 && i < (int)(sizeof names / sizeof *names) ? names[i] : NULL;
 }
 

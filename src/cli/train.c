@@ -35,7 +35,7 @@ static const char *const usage_text =
     "  --hidden LIST     hidden widths, e.g. 100 or 256,128 (default 100)\n"
     "  --act NAME        sigmoid, tanh, relu, or the fast tier sigmoid_fast or\n"
     "                    tanh_fast (default sigmoid)\n"
-    "  --init NAME       normal, xavier or he (default xavier)\n"
+    "  --init NAME       normal, xavier, he or lecun (default xavier)\n"
     "  --epochs N        (default 10)    --batch N (default 32)    --lr X (default 0.1)\n"
     "  --seed N          (default 1)     --limit N: use the first N training images\n"
     "  --out DIR         write DIR/train-<net>.tsv (per epoch and layer) and\n"

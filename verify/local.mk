@@ -42,7 +42,7 @@ verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
 	verify/test_loss verify/test_threads verify/test_api verify/test_gradcheck \
 	verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
-EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
+EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh verify/idx-set.sh
 
 TEST_EXTENSIONS = .sh
 LOG_COMPILER = $(TEST_RUNNER)

@@ -136,5 +136,59 @@ if [ -z "${TEST_RUNNER:-}" ] && [ "${SIMDGRAD_SANITIZED:-no}" = no ]; then
   expect "$err" "10 hidden layers of 8192: Cannot allocate memory" "malloc failing"
 fi
 
+# ---- real data (--data, --images, --widths) --------------------------------
+# The textbook network [784, 30, 30, 30, 10], sigmoid, N(0, 1/n_in) weights,
+# N(0, 1) biases, sigmoid outputs with cross-entropy, one batch: the first
+# hidden layer's ||dC/db|| is a small fraction of the last hidden layer's.
+# Backpropagation multiplies delta by W^T and f'(u) per layer; f' <= 1/4 for
+# the sigmoid, and N(0, 1/30) weights leave a 30-vector's norm about as it
+# is, so two layers shrink it to about 1/16 or less in expectation: the
+# ratio must stay below 1/4 (4x headroom for one seed's spread; measured
+# 0.037-0.053 on this set over seeds 1-5, and 0.033-0.052 on Fashion-MNIST's
+# first 1000 images over seeds 1-10). A network that dropped f' from the
+# backward pass, or never propagated delta at all, would give about 1.
+# shellcheck source=verify/idx-set.sh
+. "$(dirname "$0")/idx-set.sh"
+make_set "$dir/set"
+textbook="--widths 784,30,30,30,10 --act sigmoid --head bce --init lecun --bias-init normal"
+# shellcheck disable=SC2086 # $textbook: options, split on purpose
+run 0 --data "$dir/set" --images 40 $textbook --seed 3
+expect "$out" '^act	init	bias_init	head	seed	layer	mean_abs_dW	db_norm$' "the real-data header"
+[ "$(grep -c '^sigmoid	lecun	normal	bce	3	[0-3]	' "$out")" -eq 4 ] ||
+  { echo "FAIL: want one row per layer (4):"; cat "$out"; fail=1; }
+awk -F'\t' 'NR == 2 {first = $8} NR == 4 {last = $8}
+     END {r = first / last; print "real-data mode: first/last hidden ||db|| " r;
+          exit !(r > 0 && r < 0.25)}' "$out" || { echo "FAIL: the first/last hidden ratio"; fail=1; }
+expect "$err" '^  sigmoid  lecun   ' "the real-data summary"
+cp "$out" "$dir/real.tsv"
+# The same bits on every ISA this CPU runs.
+for isa in $($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p'); do
+  # shellcheck disable=SC2086
+  run 0 --data "$dir/set" --images 40 $textbook --seed 3 --isa "$isa"
+  cmp -s "$out" "$dir/real.tsv" || { echo "FAIL: --isa $isa: real-data table differs"; fail=1; }
+done
+# Fashion-MNIST itself, when the package is installed (natively only).
+fmnist=/usr/share/datasets/fashion-mnist
+if [ -z "${TEST_RUNNER:-}" ] && [ -f "$fmnist/train-images-idx3-ubyte.gz" ]; then
+  # shellcheck disable=SC2086
+  run 0 --images 200 $textbook
+  awk -F'\t' 'NR == 2 {first = $8} NR == 4 {last = $8} END {exit !(first / last < 0.25)}' "$out" ||
+    { echo "FAIL: Fashion-MNIST: the first/last hidden ratio"; cat "$out"; fail=1; }
+fi
+# Bad options and data.
+run 2 --images 0;                 expect "$err" "images wants a whole number from 1 to 60000, not '0'" "--images 0"
+run 2 --widths 100,10;            expect "$err" "the input layer is 784 pixels and the output 10 classes" "--widths 100,10"
+run 2 --widths 784;               expect "$err" "the input layer is 784 pixels" "--widths 784"
+run 2 --images 5 --depths 3;      expect "$err" "--depths is for synthetic data" "--depths on real data"
+run 2 --data "$dir/set" --width 5; expect "$err" "--width is for synthetic data" "--width on real data"
+run 2 --head foo;                 expect "$err" "head foo: want one of mse, xent, bce" "--head foo"
+run 2 --bias-init foo;            expect "$err" "bias-init foo: want one of zero, normal" "--bias-init foo"
+run 2 --data '';                  expect "$err" "data wants a directory" "--data ''"
+run 1 --data "$dir/set" --images 41; expect "$err" "images 41: .* has 40 training images" "--images past the set"
+run 1 --data "$dir/nowhere" --images 5; expect "$err" "nowhere/train-images-idx3-ubyte.gz: cannot open" "a missing set"
+# The synthetic mode takes --head and --bias-init too.
+run 0 --depths 2 --act sigmoid --head mse --bias-init normal --batches 1
+expect "$out" '^sigmoid	normal	2	2	' "synthetic mode with --head mse --bias-init normal"
+
 [ $fail -eq 0 ] && echo "test_depth: all passed"
 exit $fail

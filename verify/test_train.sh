@@ -23,18 +23,8 @@ expect() { # expect FILE PATTERN WHAT (VERBOSE=1 shows the line that matched)
   elif [ -n "${VERBOSE:-}" ]; then echo "$3: $(grep -- "$2" "$1" | head -1)"; fi
 }
 
-# IDX headers: 0 0 8 rank, then big-endian u32 dimensions (40 = \050, 28 = \034).
-images_header() { printf '\000\000\010\003\000\000\000\050\000\000\000\034\000\000\000\034'; }
-labels_header() { printf '\000\000\010\001\000\000\000\050'; }
-pixels() { yes 'simdgrad' | head -c $((40 * 784)); } # deterministic bytes
-labels() { for i in 1 2 3 4; do printf '\000\001\002\003\004\005\006\007\010\011'; done; }
-make_set() { # make_set DIR: a good train and t10k pair of 40 images each
-  mkdir -p "$1"
-  for p in train t10k; do
-    { images_header; pixels; } | gzip -c >"$1/$p-images-idx3-ubyte.gz"
-    { labels_header; labels; } | gzip -c >"$1/$p-labels-idx1-ubyte.gz"
-  done
-}
+# shellcheck source=verify/idx-set.sh
+. "$(dirname "$0")/idx-set.sh"
 good=$tmp/good
 make_set "$good"
 

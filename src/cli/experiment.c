@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "experiment.h"
+#include "idx.h"
 
 /* The sum of |v[i]|: 32 float partial sums (GCC vectors, so SSE or NEON
  * as the target has) per block of 4096 elements, each block's total added
@@ -61,8 +62,19 @@ static const char *init_name_of(int i) {
   return i >= 0 && i < (int)(sizeof names / sizeof *names) ? names[i] : NULL;
 }
 
+static const char *head_name_of(int i) {
+  static const char *const names[] = {"mse", "xent", "bce"}; /* sg_head's order */
+  return i >= 0 && i < (int)(sizeof names / sizeof *names) ? names[i] : NULL;
+}
+static const char *bias_name_of(int i) {
+  static const char *const names[] = {"zero", "normal"}; /* sg_bias_init's order */
+  return i >= 0 && i < (int)(sizeof names / sizeof *names) ? names[i] : NULL;
+}
+
 const char *act_name(sg_act a) { return act_name_of((int)a) ? act_name_of((int)a) : "?"; }
 const char *init_name(sg_init i) { return init_name_of((int)i) ? init_name_of((int)i) : "?"; }
+const char *head_name(sg_head h) { return head_name_of((int)h) ? head_name_of((int)h) : "?"; }
+const char *bias_name(sg_bias_init b) { return bias_name_of((int)b) ? bias_name_of((int)b) : "?"; }
 
 static int parse_name(const char *cmd, const char *option, const char *text, const char *(*name_of)(int),
                       int *out) {
@@ -88,6 +100,20 @@ int parse_init(const char *cmd, const char *text, sg_init *out) {
   int i;
   if (parse_name(cmd, "init", text, init_name_of, &i)) return -1;
   *out = (sg_init)i;
+  return 0;
+}
+
+int parse_head(const char *cmd, const char *text, sg_head *out) {
+  int i;
+  if (parse_name(cmd, "head", text, head_name_of, &i)) return -1;
+  *out = (sg_head)i;
+  return 0;
+}
+
+int parse_bias(const char *cmd, const char *text, sg_bias_init *out) {
+  int i;
+  if (parse_name(cmd, "bias-init", text, bias_name_of, &i)) return -1;
+  *out = (sg_bias_init)i;
   return 0;
 }
 
@@ -304,4 +330,94 @@ int check_network_fits(const char *cmd, size_t depth, const size_t *widths, size
   fprintf(stderr, "simdgrad %s: this network needs %.3g GB for its weights, gradients and activations; "
           "this machine has %.3g GB of memory\n", cmd, bytes / 1e9, memory / 1e9);
   return -1;
+}
+
+/* ---- the Fashion-MNIST files ---- */
+
+/* DIR/NAME at any length (a path the system finds too long is refused by
+ * open with a message saying so, never cut short here); NULL if out of memory. */
+static char *data_path(const char *dir, const char *prefix, const char *suffix) {
+  size_t n = strlen(dir) + 1 + strlen(prefix) + strlen(suffix) + 1;
+  char *path = malloc(n);
+  if (path) snprintf(path, n, "%s/%s%s", dir, prefix, suffix);
+  return path;
+}
+
+/* An idx_* message (NULL: there was no memory even for it), then freed. */
+static void report_idx_error(const char *cmd, char *err) {
+  fprintf(stderr, "simdgrad %s: %s\n", cmd, err ? err : "out of memory");
+  free(err);
+}
+
+/* One images + labels pair (see experiment.h). Both headers are read first and checked against
+ * the task (28x28 images), each other and the machine's memory (with the
+ * float copy made here), so a corrupt header is refused before any of the
+ * data it announces is allocated or inflated. */
+int load_fashion(const char *cmd, const char *dir, const char *prefix, struct dataset *d) {
+  static const uint32_t image_shape[2] = {28, 28};
+  struct idx images = {0}, labels = {0};
+  char *err = NULL;
+  int rc = -1;
+  char *ipath = data_path(dir, prefix, "-images-idx3-ubyte.gz");
+  char *lpath = data_path(dir, prefix, "-labels-idx1-ubyte.gz");
+  if (!ipath || !lpath) {
+    fprintf(stderr, "simdgrad %s: out of memory\n", cmd);
+    goto done;
+  }
+  /* The file's path names the directory too: it is said once. */
+  struct stat st;
+  if (stat(dir, &st)) {
+    fprintf(stderr, "simdgrad %s: %s: cannot open: the --data directory: %s\n", cmd, ipath, strerror(errno));
+    goto done;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "simdgrad %s: %s: cannot open: the --data path is not a directory\n", cmd, ipath);
+    goto done;
+  }
+  if (idx_open(&images, ipath, 3, image_shape, &err) || idx_open(&labels, lpath, 1, NULL, &err)) {
+    report_idx_error(cmd, err);
+    goto done;
+  }
+  uint64_t count = images.dims[0];
+  if (count != labels.dims[0]) {
+    fprintf(stderr, "simdgrad %s: %s has %u images but %s has %u labels\n", cmd, ipath, images.dims[0], lpath,
+            labels.dims[0]);
+    goto done;
+  }
+  /* The bytes of the images and labels, and their copies as floats and u32. */
+  uint64_t need = count * (PIXELS + PIXELS * sizeof(float) + 1 + sizeof(uint32_t));
+  uint64_t memory = physical_memory();
+  if (memory && need > memory) {
+    fprintf(stderr,
+            "simdgrad %s: %s: header announces %u images, which need %.3g GB with their labels and float "
+            "copy, more than this machine's %.3g GB of memory (corrupt header?)\n",
+            cmd, ipath, images.dims[0], (double)need / 1e9, (double)memory / 1e9);
+    goto done;
+  }
+  if (idx_read(&images, &err) || idx_read(&labels, &err)) {
+    report_idx_error(cmd, err);
+    goto done;
+  }
+  d->count = images.dims[0];
+  d->x = malloc(d->count * PIXELS * sizeof *d->x);
+  d->label = malloc(d->count * sizeof *d->label);
+  if (!d->x || !d->label) {
+    fprintf(stderr, "simdgrad %s: out of memory for %zu images\n", cmd, d->count);
+    goto done;
+  }
+  rc = 0;
+  for (size_t i = 0; i < d->count * PIXELS; i++) d->x[i] = (float)images.data[i] / 255.0f;
+  for (size_t i = 0; i < d->count && !rc; i++) {
+    d->label[i] = labels.data[i];
+    if (labels.data[i] >= CLASSES) {
+      fprintf(stderr, "simdgrad %s: %s: label %u of item %zu is not a class 0..9\n", cmd, lpath, labels.data[i], i);
+      rc = -1;
+    }
+  }
+done:
+  idx_free(&images);
+  idx_free(&labels);
+  free(ipath), free(lpath);
+  if (rc) free(d->x), free(d->label), memset(d, 0, sizeof *d);
+  return rc;
 }

@@ -22,9 +22,13 @@ void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out);
  * "simdgrad CMD: --OPTION ..." on stderr. A number is decimal digits only:
  * no sign, no whitespace, no hex, nothing after it. */
 const char *act_name(sg_act a);   /* sg_act_name, or "?" */
-const char *init_name(sg_init i); /* "normal", "xavier", "he" */
+const char *init_name(sg_init i); /* "normal", "xavier", "he", "lecun" */
+const char *head_name(sg_head h); /* "mse", "xent", "bce" */
+const char *bias_name(sg_bias_init b); /* "zero", "normal" */
 int parse_act(const char *cmd, const char *text, sg_act *out);
 int parse_init(const char *cmd, const char *text, sg_init *out);
+int parse_head(const char *cmd, const char *text, sg_head *out);
+int parse_bias(const char *cmd, const char *text, sg_bias_init *out);
 /* A whole number in [lo, hi] for --OPTION. */
 int parse_u64(const char *cmd, const char *option, const char *text, uint64_t lo, uint64_t hi,
               uint64_t *out);
@@ -47,6 +51,20 @@ int parse_and_set_isa(const char *cmd, const char *text);
  * warned and ignored it) unless --isa chose the ISA: -1 after a message.
  * Call it after the options and before the first output. */
 int check_isa_env(const char *cmd);
+
+/* Fashion-MNIST: DIR/PREFIX-images-idx3-ubyte.gz and -labels-idx1-ubyte.gz
+ * (plain files of those names too), PREFIX "train" or "t10k". Every header
+ * is checked (28 x 28 images, the two counts, the bytes against the file
+ * and the machine's memory) before any data is read. 0, or -1 after
+ * "simdgrad CMD: ..." on stderr (d then empty). */
+#define PIXELS 784
+#define CLASSES 10
+struct dataset {
+  size_t count;
+  float *x;        /* count x 784, pixels / 255 */
+  uint32_t *label; /* count, each < 10 */
+};
+int load_fashion(const char *cmd, const char *dir, const char *prefix, struct dataset *d);
 
 /* splitmix64: a seeded stream with the same values on every platform. */
 uint64_t splitmix64(uint64_t *state);

@@ -22,10 +22,7 @@
 #include <unistd.h>
 
 #include "experiment.h"
-#include "idx.h"
 
-#define PIXELS 784
-#define CLASSES 10
 #define MAX_HIDDEN 16
 
 static const char *const usage_text =
@@ -43,100 +40,6 @@ static const char *const usage_text =
     "                    training pass, seconds of the gradient statistics)\n"
     "  --isa NAME        force scalar, avx2, avx512 or neon\n"
     "  --quiet           no progress bar\n";
-
-struct dataset {
-  size_t count;
-  float *x;        /* count x 784, pixels / 255 */
-  uint32_t *label; /* count, each < 10 */
-};
-
-/* DIR/NAME at any length (a path the system finds too long is refused by
- * open with a message saying so, never cut short here); NULL if out of memory. */
-static char *data_path(const char *dir, const char *prefix, const char *suffix) {
-  size_t n = strlen(dir) + 1 + strlen(prefix) + strlen(suffix) + 1;
-  char *path = malloc(n);
-  if (path) snprintf(path, n, "%s/%s%s", dir, prefix, suffix);
-  return path;
-}
-
-/* An idx_* message (NULL: there was no memory even for it), then freed. */
-static void report_idx_error(char *err) {
-  fprintf(stderr, "simdgrad train: %s\n", err ? err : "out of memory");
-  free(err);
-}
-
-/* One images + labels pair. Both headers are read first and checked against
- * the task (28x28 images), each other and the machine's memory (with the
- * float copy made here), so a corrupt header is refused before any of the
- * data it announces is allocated or inflated. */
-static int load_pair(const char *dir, const char *prefix, struct dataset *d) {
-  static const uint32_t image_shape[2] = {28, 28};
-  struct idx images = {0}, labels = {0};
-  char *err = NULL;
-  int rc = -1;
-  char *ipath = data_path(dir, prefix, "-images-idx3-ubyte.gz");
-  char *lpath = data_path(dir, prefix, "-labels-idx1-ubyte.gz");
-  if (!ipath || !lpath) {
-    fprintf(stderr, "simdgrad train: out of memory\n");
-    goto done;
-  }
-  /* The file's path names the directory too: it is said once. */
-  struct stat st;
-  if (stat(dir, &st)) {
-    fprintf(stderr, "simdgrad train: %s: cannot open: the --data directory: %s\n", ipath, strerror(errno));
-    goto done;
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "simdgrad train: %s: cannot open: the --data path is not a directory\n", ipath);
-    goto done;
-  }
-  if (idx_open(&images, ipath, 3, image_shape, &err) || idx_open(&labels, lpath, 1, NULL, &err)) {
-    report_idx_error(err);
-    goto done;
-  }
-  uint64_t count = images.dims[0];
-  if (count != labels.dims[0]) {
-    fprintf(stderr, "simdgrad train: %s has %u images but %s has %u labels\n", ipath, images.dims[0], lpath,
-            labels.dims[0]);
-    goto done;
-  }
-  /* The bytes of the images and labels, and their copies as floats and u32. */
-  uint64_t need = count * (PIXELS + PIXELS * sizeof(float) + 1 + sizeof(uint32_t));
-  uint64_t memory = physical_memory();
-  if (memory && need > memory) {
-    fprintf(stderr,
-            "simdgrad train: %s: header announces %u images, which need %.3g GB with their labels and float "
-            "copy, more than this machine's %.3g GB of memory (corrupt header?)\n",
-            ipath, images.dims[0], (double)need / 1e9, (double)memory / 1e9);
-    goto done;
-  }
-  if (idx_read(&images, &err) || idx_read(&labels, &err)) {
-    report_idx_error(err);
-    goto done;
-  }
-  d->count = images.dims[0];
-  d->x = malloc(d->count * PIXELS * sizeof *d->x);
-  d->label = malloc(d->count * sizeof *d->label);
-  if (!d->x || !d->label) {
-    fprintf(stderr, "simdgrad train: out of memory for %zu images\n", d->count);
-    goto done;
-  }
-  rc = 0;
-  for (size_t i = 0; i < d->count * PIXELS; i++) d->x[i] = (float)images.data[i] / 255.0f;
-  for (size_t i = 0; i < d->count && !rc; i++) {
-    d->label[i] = labels.data[i];
-    if (labels.data[i] >= CLASSES) {
-      fprintf(stderr, "simdgrad train: %s: label %u of item %zu is not a class 0..9\n", lpath, labels.data[i], i);
-      rc = -1;
-    }
-  }
-done:
-  idx_free(&images);
-  idx_free(&labels);
-  free(ipath), free(lpath);
-  if (rc) free(d->x), free(d->label), memset(d, 0, sizeof *d);
-  return rc;
-}
 
 static double now_seconds(void) {
   struct timespec t;
@@ -236,7 +139,7 @@ int cmd_train(int argc, char **argv) {
   if (check_network_fits("train", depth, widths, batch)) return 1;
 
   struct dataset train = {0}, test = {0};
-  if (load_pair(data, "train", &train) || load_pair(data, "t10k", &test)) {
+  if (load_fashion("train", data, "train", &train) || load_fashion("train", data, "t10k", &test)) {
     free(train.x), free(train.label);
     return 1;
   }

@@ -29,8 +29,8 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp plots/depth.gp plots/train.gp plots/ulp.gp plots/softmax_ulp.gp plots/accuracy.gp
-EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP)
+	plots/dense.gp plots/depth.gp plots/depth_real.gp plots/train.gp plots/ulp.gp plots/softmax_ulp.gp plots/accuracy.gp
+EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP) tools/depth-real-summary.pl
 
 # A shell line that fails with a message unless perl and JSON::PP are there.
 plots_need_perl = { $(PERL) -MJSON::PP -e 1 >/dev/null 2>&1 || { \
@@ -47,7 +47,7 @@ bench-report:
 	@$(plots_need_perl); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --report="$(BENCH_REPORT)" "$(BENCH_RESULTS)"
 
-plots: plots-depth plots-train plots-ulp bench-report plots-accuracy
+plots: plots-depth plots-depth-real plots-train plots-ulp bench-report plots-accuracy
 	@$(plots_need_perl); \
 	$(plots_need_gnuplot); \
 	$(PERL) "$(BENCH_MERGE)" --tsv="$(BENCH_MERGED)" --plots="$(PLOTS_OUT)" || exit 1; \
@@ -69,6 +69,38 @@ plots-depth:
 	    "$(srcdir)/plots/depth.gp" && \
 	  echo "make $@: wrote the plots of $(DEPTH_TSV) under $(PLOTS_OUT)/depth"; \
 	fi
+
+# make depth-real: `simdgrad depth` on Fashion-MNIST's first 1000 training
+# images over a grid of seeds, depths (hidden layers of 30), activations and
+# inits, biases N(0, 1), sigmoid outputs with cross-entropy, into
+# $(DEPTH_REAL_TSV) (about a minute). make plots-depth-real (and make plots)
+# draws it.
+DEPTH_REAL_TSV = $(srcdir)/plots/data/depth-real.tsv
+DEPTH_REAL_SEEDS = 1 2 3 4 5 6 7 8 9 10
+DEPTH_REAL_HIDDEN = 1 2 3 4 5 6 7 8 9 10
+DEPTH_REAL_ARGS = --images 1000 --head bce --bias-init normal --act sigmoid,tanh,relu --init normal,lecun,xavier,he
+depth-real: src/cli/simdgrad$(EXEEXT)
+	@mkdir -p "`dirname "$(DEPTH_REAL_TSV)"`" || exit 1; \
+	for seed in $(DEPTH_REAL_SEEDS); do \
+	  for h in $(DEPTH_REAL_HIDDEN); do \
+	    widths=784; i=0; while [ $$i -lt $$h ]; do widths=$$widths,30; i=`expr $$i + 1`; done; \
+	    src/cli/simdgrad$(EXEEXT) depth $(DEPTH_REAL_ARGS) --widths $$widths,10 --seed $$seed 2>/dev/null || exit 1; \
+	  done; \
+	done | awk 'NR == 1 || $$1 != "act"' >"$(DEPTH_REAL_TSV)" && \
+	echo "make $@: wrote $(DEPTH_REAL_TSV) (`expr \`wc -l <"$(DEPTH_REAL_TSV)"\` - 1` rows)"
+plots-depth-real:
+	@if test ! -f "$(DEPTH_REAL_TSV)"; then \
+	  echo "make $@: no $(DEPTH_REAL_TSV) (make depth-real writes it): its plots skipped"; \
+	else \
+	  $(plots_need_perl); $(plots_need_gnuplot); \
+	  mkdir -p "$(PLOTS_OUT)/depth" "$(PLOTS_OUT)/data" && \
+	  $(PERL) "$(srcdir)/tools/depth-real-summary.pl" --layers <"$(DEPTH_REAL_TSV)" >"$(PLOTS_OUT)/data/depth-real-layers.tsv" && \
+	  $(PERL) "$(srcdir)/tools/depth-real-summary.pl" --ratio <"$(DEPTH_REAL_TSV)" >"$(PLOTS_OUT)/data/depth-real-ratio.tsv" && \
+	  $(GNUPLOT) -e "layers='$(PLOTS_OUT)/data/depth-real-layers.tsv'; ratio='$(PLOTS_OUT)/data/depth-real-ratio.tsv'; textbook=3; outdir='$(PLOTS_OUT)/depth'" \
+	    "$(srcdir)/plots/depth_real.gp" && \
+	  echo "make $@: wrote the plots of $(DEPTH_REAL_TSV) under $(PLOTS_OUT)/depth"; \
+	fi
+.PHONY: depth-real plots-depth-real
 
 # The runs of `simdgrad train --out plots/data` (TRAIN_DIR): test accuracy per
 # epoch of every net, and each net's per-layer gradients over the epochs.

@@ -83,9 +83,10 @@ static void depth_usage(FILE *out) {
           "  --images N      the first N training images, pixels / 255, one batch\n"
           "                  (default 1000)\n"
           "  --widths LIST   the layers, input first: 784,...,10 (default 784,30,30,30,10)\n"
-          "Table: act init bias_init head seed layer mean_abs_dW db_norm, one row per\n"
-          "layer: the gradient of the batch's mean loss at initialisation; the summary\n"
-          "gives db_norm of the first hidden layer over the last hidden layer's.\n");
+          "Table: act init bias_init head seed hidden layer mean_abs_dW db_norm, one\n"
+          "row per layer (hidden: the number of hidden layers): the gradient of the\n"
+          "batch's mean loss at initialisation; the summary gives db_norm of the first\n"
+          "hidden layer over the last hidden layer's.\n");
 }
 
 static int add_act(void *ctx, const char *item) {
@@ -347,7 +348,7 @@ static int depth_real(const struct depth_options *o) {
     if (out_file_open("depth", o->out_dir, "depth.tsv", &file)) goto out;
     table = file.f;
   }
-  fputs("act\tinit\tbias_init\thead\tseed\tlayer\tmean_abs_dW\tdb_norm\n", table);
+  fputs("act\tinit\tbias_init\thead\tseed\thidden\tlayer\tmean_abs_dW\tdb_norm\n", table);
   fprintf(summary, "simdgrad depth: the first %zu Fashion-MNIST training images as one batch, layers ", n);
   for (size_t l = 0; l <= layers; l++) fprintf(summary, "%s%zu", l ? "," : "", o->widths[l]);
   fprintf(summary, ", head %s, biases %s, seed %" PRIu64 ", ISA %s\n", head_name(o->head), bias_name(o->bias),
@@ -373,8 +374,8 @@ static int depth_real(const struct depth_options *o) {
       sg_mlp_backward(m, targets, d.label);
       for (size_t l = 0; l < layers; l++) {
         layer_grad_stats(m, l, &g[l]);
-        fprintf(table, "%s\t%s\t%s\t%s\t%" PRIu64 "\t%zu\t", act_name((sg_act)a), init_name((sg_init)i),
-                bias_name(o->bias), head_name(o->head), o->seed, l);
+        fprintf(table, "%s\t%s\t%s\t%s\t%" PRIu64 "\t%zu\t%zu\t", act_name((sg_act)a), init_name((sg_init)i),
+                bias_name(o->bias), head_name(o->head), o->seed, layers - 1, l);
         print_value(table, g[l].mean_abs_dW, '\t');
         print_value(table, g[l].norm_db, '\n');
       }

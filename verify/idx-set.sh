@@ -13,3 +13,11 @@ make_set() { # make_set DIR: a good train and t10k pair of 40 images each
     { labels_header; labels; } | gzip -c >"$1/$p-labels-idx1-ubyte.gz"
   done
 }
+# without_zlib WHAT STATUS STDERR: true for a build that cannot read IDX files
+# (no zlib for its target, a cross build), after checking it said so with
+# exit status 1; false (nothing checked) for a build that can.
+without_zlib() {
+  grep -q 'without zlib' "$3" || return 1
+  [ "$2" -eq 1 ] || { echo "FAIL: without zlib, $1 exited $2, want 1"; fail=1; }
+  echo "simdgrad $1: built without zlib; its data checks skipped"
+}

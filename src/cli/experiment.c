@@ -89,33 +89,19 @@ static int parse_name(const char *cmd, const char *option, const char *text, con
   return -1;
 }
 
-int parse_act(const char *cmd, const char *text, sg_act *out) {
-  int i;
-  if (parse_name(cmd, "act", text, act_name_of, &i)) return -1;
-  *out = (sg_act)i;
-  return 0;
-}
-
-int parse_init(const char *cmd, const char *text, sg_init *out) {
-  int i;
-  if (parse_name(cmd, "init", text, init_name_of, &i)) return -1;
-  *out = (sg_init)i;
-  return 0;
-}
-
-int parse_head(const char *cmd, const char *text, sg_head *out) {
-  int i;
-  if (parse_name(cmd, "head", text, head_name_of, &i)) return -1;
-  *out = (sg_head)i;
-  return 0;
-}
-
-int parse_bias(const char *cmd, const char *text, sg_bias_init *out) {
-  int i;
-  if (parse_name(cmd, "bias-init", text, bias_name_of, &i)) return -1;
-  *out = (sg_bias_init)i;
-  return 0;
-}
+/* parse_act, parse_init, ...: the enum value of one of the names. */
+#define ENUM_PARSER(fn, type, option, name_of)                       \
+  int fn(const char *cmd, const char *text, type *out) {             \
+    int i;                                                           \
+    if (parse_name(cmd, option, text, name_of, &i)) return -1;       \
+    *out = (type)i;                                                  \
+    return 0;                                                        \
+  }
+ENUM_PARSER(parse_act, sg_act, "act", act_name_of)
+ENUM_PARSER(parse_init, sg_init, "init", init_name_of)
+ENUM_PARSER(parse_head, sg_head, "head", head_name_of)
+ENUM_PARSER(parse_bias, sg_bias_init, "bias-init", bias_name_of)
+#undef ENUM_PARSER
 
 int parse_u64(const char *cmd, const char *option, const char *text, uint64_t lo, uint64_t hi,
               uint64_t *out) {

@@ -113,9 +113,27 @@ plots-train:
 	  $(plots_need_gnuplot); \
 	  grads=`echo "$$epochs" | sed 's/-epochs\.tsv/.tsv/g'`; \
 	  mkdir -p "$(PLOTS_OUT)/train" && \
-	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/train'; epochs='$$epochs'; grads='$$grads'" "$(srcdir)/plots/train.gp" && \
+	  byisa=; test -f "$(TRAIN_ISA_TSV)" && byisa="$(TRAIN_ISA_TSV)"; \
+	  $(GNUPLOT) -e "outdir='$(PLOTS_OUT)/train'; epochs='$$epochs'; grads='$$grads'; byisa='$$byisa'" "$(srcdir)/plots/train.gp" && \
 	  echo "make $@: wrote the training plots under $(PLOTS_OUT)/train"; \
 	fi
+
+# make train-isa: the seconds of one epoch's training pass of the two nets of
+# README on every ISA this machine runs (scalar takes a minute or two), into
+# $(TRAIN_ISA_TSV) (a row per net, a column per ISA); make plots-train draws it.
+TRAIN_ISA_TSV = $(srcdir)/plots/data/train-seconds-by-isa.tsv
+train-isa: src/cli/simdgrad$(EXEEXT)
+	@isas=`src/cli/simdgrad$(EXEEXT) info | sed -n 's/^supported: *//p'`; \
+	{ printf 'net'; for isa in $$isas; do printf '\t%s' $$isa; done; printf '\n'; \
+	  for net in "784-100-10-sigmoid --hidden 100 --act sigmoid --init xavier" \
+	             "784-256-128-10-relu --hidden 256,128 --act relu --init he"; do \
+	    set -- $$net; name=$$1; shift; printf '%s' $$name; \
+	    for isa in $$isas; do \
+	      s=`src/cli/simdgrad$(EXEEXT) train --epochs 1 --quiet --isa $$isa "$$@" 2>/dev/null | awk -F'\t' '$$1 == 1 {print $$4}'`; \
+	      test -n "$$s" || exit 1; printf '\t%s' $$s; \
+	    done; printf '\n'; \
+	  done; } >"$(TRAIN_ISA_TSV)" && echo "make $@: wrote $(TRAIN_ISA_TSV)"
+.PHONY: train-isa
 
 # The ULP error histograms of `make check-exhaustive` (ULP_HISTOGRAMS, verify/local.mk)
 # as $(PLOTS_OUT)/ulp/elementwise.svg and .png, a panel per kernel.

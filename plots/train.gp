@@ -3,7 +3,8 @@
 # Called by `make plots` with plotsdir, outdir and two lists of files: grads
 # (train-<net>.tsv: net act init isa epoch layer mean_abs_dW norm_db) and
 # epochs (train-<net>-epochs.tsv: net act init isa epoch train_loss
-# test_accuracy seconds [stats_seconds]), one word per net, in the same order.
+# test_accuracy seconds [stats_seconds]), one word per net, in the same order;
+# and byisa, the table of `make train-isa` (net, then seconds per ISA), or ''.
 set datafile separator "\t"
 set grid
 set key outside right top Left reverse
@@ -61,4 +62,25 @@ do for [i = 1:words(grads)] {
          with linespoints lw 2 title sprintf("layer %d", l)
   }
 }
+# Seconds of one epoch's training pass per ISA (make train-isa), when there:
+# a bar per ISA, a cluster per net, log scale (scalar is tens of times slower).
+if (strlen(byisa) > 0) {
+  set title "Fashion-MNIST: seconds of one epoch's training pass per ISA, single thread (log scale)"
+  set style data histograms
+  set style histogram clustered gap 1
+  set style fill solid 0.85 border -1
+  set logscale y
+  set ylabel "seconds (log)"
+  set xlabel "net"
+  set key autotitle columnheader
+  set offsets 0, 0, graph 0.08, 0
+  do for [t in "svg png"] {
+    eval value(t)
+    set output outdir."/train_seconds_by_isa.".t
+    nc = int(system("awk -F'\t' 'NR == 1 {print NF; exit}' '".byisa."'"))
+    plot for [i=2:nc] byisa using i:xtic(1) title columnheader(i), \
+         for [i=2:nc] byisa using ($0 + (i - 2 - (nc - 2) / 2.0) / nc):i:(sprintf("%.3g", column(i))) with labels offset 0,0.8 notitle
+  }
+}
+
 unset output

@@ -62,6 +62,28 @@ do for [i = 1:words(grads)] {
          with linespoints lw 2 title sprintf("layer %d", l)
   }
 }
+# First over last hidden layer's ||dL/db|| per epoch (each the mean over the
+# epoch's minibatches), for every net of two or more hidden layers.
+ratio(f) = sprintf("< awk -F'\t' 'NR > 1 {v[$5 \" \" $6] = $8; if ($6 > m) m = $6; if ($5 > e) e = $5} END {if (m >= 2) for (i = 1; i <= e; i++) print i \"\t\" v[i \" 0\"] / v[i \" \" (m - 1)]}' '%s'", f)
+set title "Fashion-MNIST: ||dL/db|| of the first hidden layer over the last hidden layer's, per epoch\n(each the mean over the epoch's minibatches; nets of two or more hidden layers)"
+set xlabel "epoch"
+set ylabel "first / last hidden ||dL/db|| (log)"
+set logscale y
+set yrange [*:*]
+multi = ""; multin = ""
+do for [i = 1:words(grads)] {
+  if (layers(word(grads, i)) >= 3) { multi = multi." ".word(grads, i); multin = multin." ".word(epochs, i) }
+}
+if (words(multi) > 0) {
+  do for [t in "svg png"] {
+    eval value(t)
+    set output outdir."/train_ratio.".t
+    plot for [i = 1:words(multi)] ratio(word(multi, i)) using 1:2 with linespoints lw 2 title net(word(multin, i)), \
+         1 with lines dt 2 lc rgb "black" title "1 (no vanishing)"
+  }
+}
+unset logscale y
+
 # Seconds of one epoch's training pass per ISA (make train-isa), when there:
 # a bar per ISA, a cluster per net, log scale (scalar is tens of times slower).
 if (strlen(byisa) > 0) {

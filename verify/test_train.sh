@@ -49,6 +49,15 @@ if without_zlib train "$got" "$err"; then :; else
     [ "$(grep 'parameters digest' "$err")" = "$want" ] ||
       { echo "FAIL: --isa $isa trained other bits: $(grep digest "$err") vs $want"; fail=1; }
   done
+  # The textbook's head and biases train too, the same bits on every ISA.
+  run 0 --data "$good" --epochs 2 --batch 8 --hidden 30,30,30 --act sigmoid --init lecun --head bce --bias-init normal
+  other=$(grep 'parameters digest' "$err")
+  [ -n "$other" ] && [ "$other" != "$want" ] || { echo "FAIL: --head bce --bias-init normal: $other"; fail=1; }
+  for isa in $($TEST_RUNNER "$SIMDGRAD" info | sed -n 's/^supported: *//p'); do
+    run 0 --data "$good" --epochs 2 --batch 8 --hidden 30,30,30 --act sigmoid --init lecun --head bce \
+      --bias-init normal --isa "$isa"
+    [ "$(grep 'parameters digest' "$err")" = "$other" ] || { echo "FAIL: --head bce --isa $isa: other bits"; fail=1; }
+  done
   run 0 --data "$good" --epochs 1 --batch 8 --seed 2
   [ "$(grep 'parameters digest' "$err")" != "$want" ] || { echo "FAIL: --seed changes nothing"; fail=1; }
 
@@ -223,7 +232,9 @@ for bad in ' 0.1' 0x1p-3 inf nan -0.1 0 1e3 0.1x ''; do
 done
 run 2 --data /nonexistent --epochs ' 2'; expect "$err" "epochs wants a whole number from 1 to 10000, not ' 2'" "--epochs ' 2'"
 run 2 --act gelu;        expect "$err" 'act gelu: want one of sigmoid, tanh, relu, sigmoid_fast, tanh_fast' "--act gelu"
-run 2 --init zeros;      expect "$err" 'init zeros: want one of normal, xavier, he' "--init zeros"
+run 2 --init zeros;      expect "$err" 'init zeros: want one of normal, xavier, he, lecun' "--init zeros"
+run 2 --head hinge;      expect "$err" 'head hinge: want one of mse, xent, bce' "--head hinge"
+run 2 --bias-init one;   expect "$err" 'bias-init one: want one of zero, normal' "--bias-init one"
 run 2 --lr -1;           expect "$err" "lr wants a number in (0, 100], not '-1'" "--lr -1"
 run 2 --isa bogus;       expect "$err" 'isa bogus: unknown ISA' "--isa bogus"
 run 2 --frobnicate;      expect "$err" '^usage: simdgrad train' "unknown option"

@@ -220,11 +220,6 @@ static uint64_t derive_seed(uint64_t seed, uint64_t domain, uint64_t a, uint64_t
 
 enum { SEED_DATA = 1, SEED_WEIGHTS = 2, SEED_BIAS = 3 };
 
-/* The one-hot targets of MSE and BCE heads (batch x classes), from labels. */
-static void one_hot(size_t batch, size_t classes, const uint32_t *labels, float *targets) {
-  memset(targets, 0, batch * classes * sizeof *targets);
-  for (size_t r = 0; r < batch; r++) targets[r * classes + labels[r]] = 1.0f;
-}
 
 /* Batch k of the data: the same for every run, so that runs differ only in
  * their network. */

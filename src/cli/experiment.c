@@ -46,6 +46,11 @@ static double sum_abs(const float *v, size_t n) {
   return total;
 }
 
+void one_hot(size_t batch, size_t classes, const uint32_t *labels, float *targets) {
+  memset(targets, 0, batch * classes * sizeof *targets);
+  for (size_t r = 0; r < batch; r++) targets[r * classes + labels[r]] = 1.0f;
+}
+
 void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out) {
   size_t in = sg_mlp_width(m, layer), n_out = sg_mlp_width(m, layer + 1);
   const float *dW = sg_mlp_grad_weights(m, layer), *db = sg_mlp_grad_bias(m, layer);

@@ -16,6 +16,8 @@ struct layer_grads {
   double mean_abs_dW, norm_db;
 };
 void layer_grad_stats(const sg_mlp *m, size_t layer, struct layer_grads *out);
+/* The one-hot targets of the MSE and BCE heads (batch x classes) from labels. */
+void one_hot(size_t batch, size_t classes, const uint32_t *labels, float *targets);
 
 /* Command-line parsing shared by every subcommand, so that they all take
  * the same spellings. Each parser returns 0, or -1 after printing

@@ -27,12 +27,15 @@
 
 static const char *const usage_text =
     "usage: simdgrad train [OPTIONS]\n"
-    "  minibatch SGD on Fashion-MNIST (softmax + cross-entropy head)\n"
+    "  minibatch SGD on Fashion-MNIST\n"
     "  --data DIR        the four *-ubyte.gz files (default " SG_FASHION_MNIST_DIR ")\n"
     "  --hidden LIST     hidden widths, e.g. 100 or 256,128 (default 100)\n"
     "  --act NAME        sigmoid, tanh, relu, or the fast tier sigmoid_fast or\n"
     "                    tanh_fast (default sigmoid)\n"
     "  --init NAME       normal, xavier, he or lecun (default xavier)\n"
+    "  --head H          xent (softmax + cross-entropy, default), bce (sigmoid\n"
+    "                    outputs + binary cross-entropy) or mse, on one-hot targets\n"
+    "  --bias-init B     zero (default) or normal: biases from N(0, 1)\n"
     "  --epochs N        (default 10)    --batch N (default 32)    --lr X (default 0.1)\n"
     "  --seed N          (default 1)     --limit N: use the first N training images\n"
     "  --out DIR         write DIR/train-<net>.tsv (per epoch and layer) and\n"
@@ -94,6 +97,7 @@ int cmd_train(int argc, char **argv) {
       {"lr", required_argument, NULL, 'l'},     {"seed", required_argument, NULL, 's'},
       {"limit", required_argument, NULL, 'n'},  {"out", required_argument, NULL, 'o'},
       {"isa", required_argument, NULL, 'I'},    {"quiet", no_argument, NULL, 'q'},
+      {"head", required_argument, NULL, 'E'},   {"bias-init", required_argument, NULL, 'B'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   static char name[] = "simdgrad train";
   argv[0] = name;
@@ -102,6 +106,8 @@ int cmd_train(int argc, char **argv) {
   struct hidden_list hidden_opt = {widths + 1, &hidden_count};
   sg_act act = SG_ACT_SIGMOID;
   sg_init init = SG_INIT_XAVIER;
+  sg_head head = SG_HEAD_XENT;
+  sg_bias_init bias = SG_BIAS_ZERO;
   size_t epochs = 10, batch = 32, limit = 0;
   uint64_t seed = 1;
   float lr = 0.1f;
@@ -124,6 +130,8 @@ int cmd_train(int argc, char **argv) {
     case 'l': if (parse_positive("train", "lr", optarg, 100.0f, &lr)) return 2; break;
     case 'I': if (parse_and_set_isa("train", optarg)) return 2; break;
     case 'q': quiet = 1; break;
+    case 'E': if (parse_head("train", optarg, &head)) return 2; break;
+    case 'B': if (parse_bias("train", optarg, &bias)) return 2; break;
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return 2;
     }
@@ -147,18 +155,20 @@ int cmd_train(int argc, char **argv) {
 
   sg_act hidden[MAX_HIDDEN];
   for (size_t l = 0; l < hidden_count; l++) hidden[l] = act;
-  sg_mlp *m = sg_mlp_create(depth, widths, hidden, SG_HEAD_XENT);
+  sg_mlp *m = sg_mlp_create(depth, widths, hidden, head);
   float *xb = malloc(batch * PIXELS * sizeof *xb);
+  float *tb = head == SG_HEAD_XENT ? NULL : malloc(batch * CLASSES * sizeof *tb); /* one-hot targets */
   uint32_t *yb = malloc(batch * sizeof *yb);
   size_t *order = malloc(train.count * sizeof *order);
   struct layer_grads *sum = calloc(depth, sizeof *sum);
   int rc = 1;
   struct out_file grads_file = {NULL, NULL}, epochs_file = {NULL, NULL};
-  if (!m || !xb || !yb || !order || !sum) {
+  if (!m || !xb || !yb || !order || !sum || (head != SG_HEAD_XENT && !tb)) {
     fprintf(stderr, "simdgrad train: out of memory\n");
     goto done;
   }
   sg_mlp_init(m, init, seed);
+  sg_mlp_init_bias(m, bias, seed); /* zero: as sg_mlp_init left them */
 
   char net[256];
   int len = snprintf(net, sizeof net, "%d", PIXELS);
@@ -199,7 +209,8 @@ int cmd_train(int argc, char **argv) {
         fprintf(stderr, "\nsimdgrad train: out of memory\n");
         goto done;
       }
-      float loss = sg_mlp_backward(m, NULL, yb);
+      if (tb) one_hot(n, CLASSES, yb, tb);
+      float loss = sg_mlp_backward(m, tb, yb);
       if (!isfinite(loss)) { /* from here on every output would be NaN */
         fprintf(stderr, "%ssimdgrad train: diverged: the loss of epoch %zu, batch %zu is %g; try a "
                 "smaller --lr (now %g) or another --init\n", quiet ? "" : "\n", e, b + 1, (double)loss,
@@ -252,7 +263,7 @@ done:
   if (out_file_close("train", &epochs_file)) rc = 1;
   if (rc == 0 && out) fprintf(stderr, "simdgrad train: wrote %s/train-%s.tsv and %s/train-%s-epochs.tsv\n", out, net, out, net);
   sg_mlp_free(m);
-  free(xb), free(yb), free(order), free(sum);
+  free(xb), free(tb), free(yb), free(order), free(sum);
   free(train.x), free(train.label), free(test.x), free(test.label);
   return rc;
 }

@@ -136,6 +136,15 @@ if [ -z "${TEST_RUNNER:-}" ] && [ "${SIMDGRAD_SANITIZED:-no}" = no ]; then
   expect "$err" "10 hidden layers of 8192: Cannot allocate memory" "malloc failing"
 fi
 
+# Progress: on a terminal only (script(1) gives the run one), never in a file.
+run 0 --depths 2 --act sigmoid --init he --batches 1
+if grep -q 'run 1 of' "$err"; then echo "FAIL: progress written to a file"; fail=1; fi
+if [ -z "${TEST_RUNNER:-}" ] && command -v script >/dev/null 2>&1; then
+  script -qec "'$SIMDGRAD' depth --depths 2 --act sigmoid --init he --batches 1" /dev/null >"$out" 2>&1 </dev/null
+  grep -q 'simdgrad depth: run 1 of 1: sigmoid, he, 2 hidden layers' "$out" ||
+    { echo "FAIL: no progress line on a terminal:"; cat "$out"; fail=1; }
+fi
+
 # ---- real data (--data, --images, --widths) --------------------------------
 # The textbook network [784, 30, 30, 30, 10], sigmoid, N(0, 1/n_in) weights,
 # N(0, 1) biases, sigmoid outputs with cross-entropy, one batch: the first

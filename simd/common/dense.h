@@ -204,10 +204,19 @@ static void dn_pack_a(size_t mc, size_t kc, struct sg_strided A, size_t i0, size
 #pragma GCC unroll 4
         for (int c = 0; c < SG_DENSE_MR; c += SG_VL)
           dn_store_part(d + c, SG_DENSE_MR - c, dn_load_part(src + k * A.cs + c, (ptrdiff_t)mr - c));
-    } else if (mr == SG_DENSE_MR) { /* row-major: transpose MR rows */
-      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR)
-#pragma GCC unroll 32
-        for (size_t r = 0; r < SG_DENSE_MR; r++) d[r] = src[r * A.rs + k * A.cs];
+    } else if (A.cs == 1) { /* row-major: SG_VL rows (or what is left of the
+                             * panel) by SG_VL columns transposed in registers;
+                             * rows past mr load as 0 (scalar copies were half
+                             * of the packing time at 1024^3) */
+      for (size_t r0 = 0; r0 < SG_DENSE_MR; r0 += SG_VL) {
+        const int lanes = SG_DENSE_MR - r0 < SG_VL ? (int)(SG_DENSE_MR - r0) : SG_VL;
+        const int nrow = r0 >= mr ? 0 : mr - r0 < (size_t)lanes ? (int)(mr - r0) : lanes;
+        for (size_t k = 0; k < kc; k += SG_VL) {
+          vf t[SG_VL];
+          dn_load_block_t(t, src + r0 * A.rs + k, A.rs, nrow, (ptrdiff_t)(kc - k));
+          for (size_t c = 0; c < SG_VL && k + c < kc; c++) dn_store_part(d + (k + c) * SG_DENSE_MR + r0, lanes, t[c]);
+        }
+      }
     } else {
       for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR) {
         size_t r = 0;

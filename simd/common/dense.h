@@ -190,24 +190,44 @@ SG_INLINE void dn_load_block_t(vf t[SG_VL], const float *W, size_t ldw, int nrow
   v_transpose(t);
 }
 
+/* Rows of the source the packers copy into every panel per round (see
+ * dn_pack_a and dn_pack_b), and floats per 64-byte cache line. */
+#define DN_PACK_ROUND 16
+#define DN_LINE_FLOATS 16
+
 /* Pack rows [i0, i0 + mc) x columns [p0, p0 + kc) of A into panels of MR rows:
  * panel q holds dst[q * kc * MR + k * MR + r] = A(i0 + q * MR + r, p0 + k),
  * rows past mc zero. Pure data movement: no rounding. */
 static void dn_pack_a(size_t mc, size_t kc, struct sg_strided A, size_t i0, size_t p0, float *dst) {
+  if (A.rs == 1) { /* column-major (X^T in dW): the mc floats of each k are
+                    * contiguous; DN_PACK_ROUND of them at a time are copied into every
+                    * panel, by vectors (not a memcpy call per 48 bytes).
+                    * Panel by panel, each row of X was read once per panel
+                    * (at 1024^3 a page each, beyond the hardware prefetcher);
+                    * one k at a time into every panel, the panels' stores
+                    * (8 KiB apart) fought over the same L1 sets (0.88x at
+                    * 784 -> 100, batch 256). */
+    for (size_t k0 = 0; k0 < kc; k0 += DN_PACK_ROUND) {
+      size_t k1 = kc - k0 < DN_PACK_ROUND ? kc : k0 + DN_PACK_ROUND;
+      for (size_t q = 0; q < mc; q += SG_DENSE_MR)
+        for (size_t k = k0; k < k1; k++) {
+          const float *src = A.p + i0 + q + (p0 + k) * A.cs;
+          float *d = dst + q * kc + k * SG_DENSE_MR;
+#pragma GCC unroll 4
+          for (int c = 0; c < SG_DENSE_MR; c += SG_VL)
+            dn_store_part(d + c, SG_DENSE_MR - c, dn_load_part(src + c, (ptrdiff_t)(mc - q) - c));
+        }
+    }
+    return;
+  }
   for (size_t q = 0; q < mc; q += SG_DENSE_MR) {
     size_t mr = mc - q < SG_DENSE_MR ? mc - q : SG_DENSE_MR;
     const float *src = A.p + (i0 + q) * A.rs + p0 * A.cs;
     float *d = dst + q * kc;
-    if (A.rs == 1) { /* column-major: MR contiguous floats per k, copied by
-                      * vectors (not a memcpy call per 48 bytes) */
-      for (size_t k = 0; k < kc; k++, d += SG_DENSE_MR)
-#pragma GCC unroll 4
-        for (int c = 0; c < SG_DENSE_MR; c += SG_VL)
-          dn_store_part(d + c, SG_DENSE_MR - c, dn_load_part(src + k * A.cs + c, (ptrdiff_t)mr - c));
-    } else if (A.cs == 1) { /* row-major: SG_VL rows (or what is left of the
-                             * panel) by SG_VL columns transposed in registers;
-                             * rows past mr load as 0 (scalar copies were half
-                             * of the packing time at 1024^3) */
+    if (A.cs == 1) { /* row-major: SG_VL rows (or what is left of the panel)
+                      * by SG_VL columns transposed in registers; rows past
+                      * mr load as 0 (scalar copies were half of the packing
+                      * time at 1024^3) */
       for (size_t r0 = 0; r0 < SG_DENSE_MR; r0 += SG_VL) {
         const int lanes = SG_DENSE_MR - r0 < SG_VL ? (int)(SG_DENSE_MR - r0) : SG_VL;
         const int nrow = r0 >= mr ? 0 : mr - r0 < (size_t)lanes ? (int)(mr - r0) : lanes;
@@ -232,20 +252,35 @@ static void dn_pack_a(size_t mc, size_t kc, struct sg_strided A, size_t i0, size
  * j of the block starts at dst + j * kc, row k of it at + k * width; columns
  * past nc zero. */
 static void dn_pack_b(size_t kc, size_t nc, struct sg_strided B, size_t p0, size_t j0, float *dst) {
+  if (B.cs == 1) { /* row-major: DN_PACK_ROUND rows at a time copied into every panel,
+                    * by whole vectors (a memcpy call per row of at most NR
+                    * floats cost more than the copy: 784 -> 100 at batch
+                    * 32 ran 3.5x slower). Panel by panel, each row was read
+                    * once per panel (at 1024^3 a page each, beyond the
+                    * hardware prefetcher): 1.03x there. */
+    for (size_t k0 = 0; k0 < kc; k0 += DN_PACK_ROUND) {
+      size_t k1 = kc - k0 < DN_PACK_ROUND ? kc : k0 + DN_PACK_ROUND;
+      for (size_t j = 0; j < nc; j += SG_DENSE_NR) {
+        size_t nr = nc - j < SG_DENSE_NR ? nc - j : SG_DENSE_NR;
+        size_t w = (nr + SG_VL - 1) / SG_VL * SG_VL;
+        for (size_t k = k0; k < k1; k++) {
+          const float *src = B.p + (p0 + k) * B.rs + j0 + j;
+          float *d = dst + j * kc + k * w;
+          for (size_t c = 0; c < w; c += SG_VL) v_store(d + c, dn_load_part(src + c, (ptrdiff_t)(nr - c)));
+        }
+      }
+    }
+    return;
+  }
   for (size_t j = 0; j < nc; j += SG_DENSE_NR) {
     size_t nr = nc - j < SG_DENSE_NR ? nc - j : SG_DENSE_NR;
     size_t w = (nr + SG_VL - 1) / SG_VL * SG_VL;
     const float *src = B.p + p0 * B.rs + (j0 + j) * B.cs;
     float *d = dst + j * kc;
-    if (B.cs == 1) { /* row-major: contiguous rows, copied by whole vectors
-                      * (a memcpy call per row of at most NR floats cost more
-                      * than the copy: 784 -> 100 at batch 32 ran 3.5x slower) */
-      for (size_t k = 0; k < kc; k++, d += w)
-        for (size_t c = 0; c < w; c += SG_VL) v_store(d + c, dn_load_part(src + k * B.rs + c, (ptrdiff_t)(nr - c)));
-    } else if (B.rs == 1) { /* column-major (W^T in dX): column c of the panel is
-                             * contiguous in k, so SG_VL x SG_VL blocks are
-                             * loaded as rows and transposed in registers
-                             * (scalar copies cost 0.86x OpenBLAS at batch 32) */
+    if (B.rs == 1) { /* column-major (W^T in dX): column c of the panel is
+                      * contiguous in k, so SG_VL x SG_VL blocks are
+                      * loaded as rows and transposed in registers
+                      * (scalar copies cost 0.86x OpenBLAS at batch 32) */
       for (size_t c = 0; c < w; c += SG_VL)
         for (size_t k = 0; k < kc; k += SG_VL) {
           vf blk[SG_VL];
@@ -329,6 +364,14 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
           for (size_t ir = 0; ir < mc; ir += SG_DENSE_MR) {
             size_t mr = mc - ir < SG_DENSE_MR ? mc - ir : SG_DENSE_MR;
             float *c = C + (ic + ir) * ldc + jc + jr;
+            if (ir + SG_DENSE_MR < mc) { /* the next tile's C into cache while this one
+                                          * runs: at 1024^3 (C 4 MiB, out of L2) each
+                                          * tile otherwise starts by waiting for it
+                                          * (1.05-1.07x with this) */
+              const float *cn = c + SG_DENSE_MR * ldc;
+              for (size_t r = 0; r < SG_DENSE_MR && ir + SG_DENSE_MR + r < mc; r++)
+                for (size_t q = 0; q < nr; q += DN_LINE_FLOATS) __builtin_prefetch(cn + r * ldc + q, 1, 3);
+            }
             if (ir < mfull)
               dn_tile_nv(nv, A.rs == 1, maskb, kc, A.p + (ic + ir) * A.rs + pc * A.cs, A.rs == 1 ? A.cs : A.rs,
                          bp, ldb, c, ldc, mr, nr, first, iv);

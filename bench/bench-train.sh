@@ -1,35 +1,70 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # make bench-train: seconds of one epoch's training pass of `simdgrad train`
-# against the same net and step in PyTorch (bench/train-torch.py), one thread
-# each, per batch size; the faster of the epochs run (each its own shuffle).
-# PyTorch is optional: without it the torch column says "skipped".
-#   bench-train.sh SIMDGRAD TRAIN_TORCH_PY
+# for the README's two nets, per batch size, beside
+#  - the same pass as a bare loop over the kernel API (bench/train-bare.c):
+#    what the MLP object and the CLI cost on top of the kernels. The two
+#    must end with the same parameters (the same digest), or this fails;
+#  - the same net and step in PyTorch (bench/train-torch.py), optional: without
+#    it its columns say "skipped".
+# One thread each; the fastest of the epochs run (each its own shuffle), and
+# the test accuracy after the last epoch.
+#   bench-train.sh SIMDGRAD TRAIN_BARE TRAIN_TORCH_PY
 # Environment: BENCH_TRAIN_EPOCHS (default 3), BENCH_TRAIN_BATCHES (default
 # "32 256"), PYTHON (a python with torch; else python3 or /usr/bin/python3,
 # the first that imports torch).
 set -u
-simdgrad=$1 script=$2
+simdgrad=$1 bare=$2 script=$3
 epochs=${BENCH_TRAIN_EPOCHS:-3}
 batches=${BENCH_TRAIN_BATCHES:-"32 256"}
+tmp=${TMPDIR:-/tmp}/bench-train.$$
+trap 'rm -f "$tmp".*' EXIT
 
 py=
 for c in ${PYTHON:-} python3 /usr/bin/python3; do
   if "$c" -c 'import torch' 2>/dev/null; then py=$c; break; fi
 done
-[ -n "$py" ] || echo "bench-train: PyTorch is not installed (Debian: python3-torch): its column is skipped" >&2
+[ -n "$py" ] || echo "bench-train: PyTorch is not installed (Debian: python3-torch): its columns are skipped" >&2
 
 # The smallest value of column $1 in rows whose first field is an epoch number.
-fastest() { awk -F '\t' -v col="$1" '$1 ~ /^[0-9]+$/ { if (m == "" || $col + 0 < m) m = $col + 0 } END { print m }'; }
+fastest() { awk -F '\t' -v col="$1" '$1 ~ /^[0-9]+$/ { if (m == "" || $col + 0 < m) m = $col + 0 } END { print m }' "$2"; }
+# Column $1 of the last epoch's row.
+last() { awk -F '\t' -v col="$1" '$1 ~ /^[0-9]+$/ { v = $col } END { print v }' "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+digest() { sed -n 's/.*parameters digest //p' "$1"; }
 
-printf 'batch\tsimdgrad_s\ttorch_s\ttorch/simdgrad\n'
-for b in $batches; do
-  s=$("$simdgrad" train --epochs "$epochs" --batch "$b" --quiet | fastest 4) || exit 1
-  [ -n "$s" ] || { echo "bench-train: simdgrad train printed no epoch" >&2; exit 1; }
-  t=skipped ratio=
-  if [ -n "$py" ]; then
-    t=$(OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$script" --epochs "$epochs" --batch "$b" | fastest 3) || exit 1
-    ratio=$(awk -v s="$s" -v t="$t" 'BEGIN { printf "%.2fx", t / s }')
-  fi
-  printf '%s\t%s\t%s\t%s\n' "$b" "$s" "$t" "$ratio"
-done
+# The nets: name, then the options both simdgrad programs and torch take.
+nets='784-100-10-sigmoid|--hidden 100 --act sigmoid --init xavier
+784-256-128-10-relu|--hidden 256,128 --act relu --init he'
+
+printf 'net\tbatch\tsimdgrad_s\tbare_s\tsimdgrad/bare\tstats_s\tsimdgrad_acc\ttorch_s\ttorch/simdgrad\ttorch_acc\n'
+status=0
+echo "$nets" | while IFS='|' read -r net opts; do
+  for b in $batches; do
+    # shellcheck disable=SC2086
+    "$simdgrad" train $opts --epochs "$epochs" --batch "$b" --quiet >"$tmp.train" 2>"$tmp.train.err" ||
+      { cat "$tmp.train.err" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    "$bare" $opts --epochs "$epochs" --batch "$b" >"$tmp.bare" 2>"$tmp.bare.err" ||
+      { cat "$tmp.bare.err" >&2; exit 1; }
+    s=$(fastest 4 "$tmp.train") bs=$(fastest 3 "$tmp.bare")
+    [ -n "$s" ] && [ -n "$bs" ] || { echo "bench-train: an epoch is missing" >&2; exit 1; }
+    if [ "$(digest "$tmp.train.err")" != "$(digest "$tmp.bare.err")" ]; then
+      echo "bench-train: $net batch $b: simdgrad train and the bare loop end with different parameters" \
+        "($(digest "$tmp.train.err") against $(digest "$tmp.bare.err"))" >&2
+      exit 1
+    fi
+    t=skipped tr= ta=
+    if [ -n "$py" ]; then
+      # shellcheck disable=SC2086
+      OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$py" "$script" $opts --epochs "$epochs" --batch "$b" \
+        >"$tmp.torch" 2>/dev/null || exit 1
+      t=$(fastest 3 "$tmp.torch") ta=$(last 4 "$tmp.torch") tr=$(ratio "$t" "$s")x
+    fi
+    printf '%s\t%s\t%s\t%s\t%sx\t%s\t%s\t%s\t%s\t%s\n' "$net" "$b" "$s" "$bs" "$(ratio "$s" "$bs")" \
+      "$(fastest 5 "$tmp.train")" "$(last 3 "$tmp.train")" "$t" "$tr" "$ta"
+  done
+done || status=1
+echo "(seconds: the fastest epoch's training pass of $epochs; simdgrad_s without its statistics, stats_s" \
+  "those statistics; acc: test accuracy after epoch $epochs; the bare loop reached the same parameters)" >&2
+exit $status

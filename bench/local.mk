@@ -169,13 +169,23 @@ bench-accuracy:
 endif
 .PHONY: bench-accuracy
 
-# make bench-train: the training pass of `simdgrad train` (784-100-10
-# sigmoid, Fashion-MNIST) against the same net and step in PyTorch, one
-# thread each, seconds per epoch at batch 32 and 256 (bench/bench-train.sh;
-# BENCH_TRAIN_EPOCHS, BENCH_TRAIN_BATCHES). PyTorch (python3-torch) is
-# optional: without it its column says "skipped". Needs the Fashion-MNIST
-# files (dataset-fashion-mnist).
+# make bench-train: the training pass of `simdgrad train` for the two nets
+# of the README (784-100-10 sigmoid, Xavier; 784-256-128-10 ReLU, He) on
+# Fashion-MNIST, seconds per epoch at batch 32 and 256, beside the same
+# pass as a bare loop over the kernel API (bench/train-bare.c, which must
+# reach the same parameters bit for bit) and the same net and step in
+# PyTorch, one thread each, with each one's test accuracy
+# (bench/bench-train.sh; BENCH_TRAIN_EPOCHS, BENCH_TRAIN_BATCHES). PyTorch
+# (python3-torch) is optional: without it its columns say "skipped". Needs
+# the Fashion-MNIST files (dataset-fashion-mnist).
+EXTRA_PROGRAMS += bench/train-bare
+CLEANFILES += bench/train-bare$(EXEEXT)
+bench_train_bare_SOURCES = bench/train-bare.c src/cli/experiment.c src/cli/experiment.h src/cli/idx.c src/cli/idx.h
+bench_train_bare_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/src/cli $(ZLIB_CFLAGS)
+bench_train_bare_LDADD = libsimdgrad.la $(ZLIB_LIBS) -lm
+bench_train_bare_LDFLAGS = -static
 EXTRA_DIST += bench/bench-train.sh bench/train-torch.py
-bench-train: src/cli/simdgrad$(EXEEXT)
-	@$(SHELL) $(srcdir)/bench/bench-train.sh src/cli/simdgrad$(EXEEXT) $(srcdir)/bench/train-torch.py
+bench-train: src/cli/simdgrad$(EXEEXT) bench/train-bare$(EXEEXT)
+	@$(SHELL) $(srcdir)/bench/bench-train.sh src/cli/simdgrad$(EXEEXT) bench/train-bare$(EXEEXT) \
+	  $(srcdir)/bench/train-torch.py
 .PHONY: bench-train

@@ -169,9 +169,9 @@ bench-accuracy:
 endif
 .PHONY: bench-accuracy
 
-# make bench-train: the training pass of `simdgrad train` for the two nets
-# of the README (784-100-10 sigmoid, Xavier; 784-256-128-10 ReLU, He) on
-# Fashion-MNIST, seconds per epoch at batch 32 and 256, beside the same
+# make bench-train (about a minute): the training pass of `simdgrad train`
+# for the two nets of the README (784-100-10 sigmoid, Xavier; 784-256-128-10
+# ReLU, He) on Fashion-MNIST, seconds per epoch at batch 32 and 256, beside the same
 # pass as a bare loop over the kernel API (bench/train-bare.c, which must
 # reach the same parameters bit for bit) and the same net and step in
 # PyTorch, one thread each, with each one's test accuracy

@@ -145,7 +145,7 @@ int main(int argc, char **argv) {
   for (size_t e = 1; e <= epochs; e++) {
     double t0 = now_seconds(), loss_sum = 0.0;
     for (size_t i = train.count; i > 1; i--) {
-      size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
+      size_t j = (size_t)(sg_splitmix64(&rng) % i), t = order[i - 1];
       order[i - 1] = order[j], order[j] = t;
     }
     for (size_t k = 0; k < batches; k++) {

@@ -3,7 +3,7 @@
 lib_LTLIBRARIES += libsimdgrad.la
 include_HEADERS = src/simdgrad.h
 libsimdgrad_la_SOURCES = \
-	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h \
+	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h src/splitmix.h \
 	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/tanh.c src/relu.c src/softmax.c \
 	src/loss.c src/dense.c src/mlp.c
 libsimdgrad_la_LIBADD = $(SIMD_LIBS)
@@ -14,8 +14,8 @@ libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$
 # under qemu-user in a cross build (no libtool wrapper script in the way).
 bin_PROGRAMS += src/cli/simdgrad
 src_cli_simdgrad_SOURCES = src/cli/main.c src/cli/experiment.c src/cli/experiment.h \
-	src/cli/depth.c src/cli/train.c src/cli/idx.c src/cli/idx.h verify/gradcheck.c verify/gradcheck.h
-src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/verify $(ZLIB_CFLAGS)
+	src/cli/depth.c src/cli/train.c src/cli/idx.c src/cli/idx.h src/gradcheck.c src/gradcheck.h
+src_cli_simdgrad_CPPFLAGS = $(AM_CPPFLAGS) $(ZLIB_CFLAGS)
 src_cli_simdgrad_LDADD = libsimdgrad.la $(ZLIB_LIBS) -lm
 src_cli_simdgrad_LDFLAGS = -static
 

@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "scalar_math.h"
+#include "splitmix.h"
 
 struct sg_mlp {
   size_t depth;
@@ -157,14 +158,6 @@ void sg_mlp_free(sg_mlp *m) {
   free(m);
 }
 
-/* splitmix64: a seeded stream with the same values on every platform. */
-static uint64_t next_random(uint64_t *state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 /* Standard normal draws by Marsaglia's polar method, in double, two per
  * accepted pair. The uniforms are exact multiples of 2^-52 in [-1, 1), so
  * everything up to the libm calls is the same everywhere. log is not
@@ -184,8 +177,8 @@ static double next_normal(struct normal_source *src) {
   }
   double a, b, r;
   do {
-    a = (double)(next_random(&src->state) >> 11) * 0x1p-52 - 1.0;
-    b = (double)(next_random(&src->state) >> 11) * 0x1p-52 - 1.0;
+    a = (double)(sg_splitmix64(&src->state) >> 11) * 0x1p-52 - 1.0;
+    b = (double)(sg_splitmix64(&src->state) >> 11) * 0x1p-52 - 1.0;
     r = a * a + b * b;
   } while (r >= 1.0 || r == 0.0);
   double f = sqrt(-2.0 * log(r) / r);

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 
 #include "simdgrad.h"
+#include "splitmix.h"
 
 static int check_failures;
 
@@ -67,18 +68,9 @@ static inline double ulp_error_floor(float y, double ref, double floor) {
   return ulp_error((float)(fabs((double)y - ref) + floor), floor);
 }
 
-/* splitmix64: seeded, the same sequence on every platform. */
-static inline uint64_t rng_next(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-/* A float in [lo, hi) with uniformly random bits below, for magnitudes. */
-static inline float rng_uniform(uint64_t *s, float lo, float hi) {
-  return lo + (hi - lo) * (float)((rng_next(s) >> 40) * 0x1p-24);
-}
+/* The tests' random streams (src/splitmix.h). */
+static inline uint64_t rng_next(uint64_t *s) { return sg_splitmix64(s); }
+static inline float rng_uniform(uint64_t *s, float lo, float hi) { return sg_uniform(s, lo, hi); }
 
 /* FNV-1a over the output bits: a digest two builds (x86, aarch64 under qemu)
  * can compare. */

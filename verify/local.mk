@@ -34,7 +34,7 @@ verify_test_loss_LDFLAGS = $(VERIFY_LINK_FLAGS)
 verify_test_dense_SOURCES = verify/test_dense.c $(VERIFY_COMMON)
 verify_test_dense_LDADD = $(VERIFY_LIBS) $(OPENBLAS_LIBS)
 verify_test_dense_LDFLAGS = $(VERIFY_LINK_FLAGS)
-verify_test_gradcheck_SOURCES = verify/test_gradcheck.c verify/gradcheck.c verify/gradcheck.h \
+verify_test_gradcheck_SOURCES = verify/test_gradcheck.c src/gradcheck.c src/gradcheck.h \
 	$(VERIFY_COMMON)
 verify_test_gradcheck_LDADD = $(VERIFY_LIBS)
 verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Finite-difference gradient checks (verify/gradcheck.c) on every ISA, proof
+/* Finite-difference gradient checks (src/gradcheck.c) on every ISA, proof
  * that the checker catches wrong gradients, and the MLP API's contract
  * (argument checks, no-forward NaN, buffer growth, SGD, bits across ISAs). */
 #include <config.h>

@@ -213,7 +213,7 @@ static uint64_t derive_seed(uint64_t seed, uint64_t domain, uint64_t a, uint64_t
   uint64_t s = seed;
   for (size_t k = 0; k < sizeof parts / sizeof *parts; k++) {
     uint64_t state = s ^ parts[k];
-    s = splitmix64(&state);
+    s = sg_splitmix64(&state);
   }
   return s;
 }
@@ -226,11 +226,11 @@ enum { SEED_DATA = 1, SEED_WEIGHTS = 2, SEED_BIAS = 3 };
 static void fill_batch(const struct depth_options *o, size_t k, float *X, uint32_t *labels) {
   uint64_t state = derive_seed(o->seed, SEED_DATA, k, 0, 0);
   for (size_t i = 0; i < o->batch * o->inputs; i++) {
-    double u = (double)(splitmix64(&state) >> 11) * 0x1p-53; /* [0, 1), exact */
+    double u = (double)(sg_splitmix64(&state) >> 11) * 0x1p-53; /* [0, 1), exact */
     X[i] = (float)((2.0 * u - 1.0) * 1.7320508075688772);   /* sqrt 3: variance 1 */
   }
   for (size_t r = 0; r < o->batch; r++)
-    labels[r] = (uint32_t)(((splitmix64(&state) >> 32) * o->classes) >> 32);
+    labels[r] = (uint32_t)(((sg_splitmix64(&state) >> 32) * o->classes) >> 32);
 }
 
 /* One run: the per-layer statistics (hidden + 1 layers) averaged over the

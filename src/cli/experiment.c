@@ -231,13 +231,6 @@ int check_isa_env(const char *cmd) {
   return -1;
 }
 
-uint64_t splitmix64(uint64_t *state) {
-  uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 /* mkdir -p on path, a writable copy: 0, or -1 with errno. */
 static int make_dirs(char *path) {
   for (char *p = path + 1;; p++) {

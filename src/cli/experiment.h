@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "simdgrad.h"
+#include "splitmix.h"
 
 /* The magnitudes the depth experiments plot, for layer l after a backward:
  * the mean of |dL/dW_l| over its entries and the 2-norm of dL/db_l. */
@@ -67,9 +68,6 @@ struct dataset {
   uint32_t *label; /* count, each < 10 */
 };
 int load_fashion(const char *cmd, const char *dir, const char *prefix, struct dataset *d);
-
-/* splitmix64: a seeded stream with the same values on every platform. */
-uint64_t splitmix64(uint64_t *state);
 
 /* An output file of the experiments. Every write is checked: out_file_check
  * after a batch of writes, out_file_close at the end; each says what failed

@@ -196,7 +196,7 @@ int cmd_train(int argc, char **argv) {
     double t0 = now_seconds(), loss_sum = 0.0, stats_seconds = 0.0;
     memset(sum, 0, depth * sizeof *sum);
     for (size_t i = train.count; i > 1; i--) { /* Fisher-Yates, seeded */
-      size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
+      size_t j = (size_t)(sg_splitmix64(&rng) % i), t = order[i - 1];
       order[i - 1] = order[j], order[j] = t;
     }
     for (size_t b = 0; b < batches; b++) {

@@ -14,9 +14,20 @@
 #include <config.h>
 
 #include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "check.h"
 #include "gradcheck.h"
+#include "splitmix.h"
+
+/* The checks' arrays are small (the largest MLP's, a few thousand
+ * doubles): a failed allocation ends the checking program. */
+static void *alloc_or_exit(size_t bytes) {
+  void *p = malloc(bytes ? bytes : 1);
+  if (!p) fputs("gradcheck: out of memory\n", stderr), exit(99);
+  return p;
+}
 
 /* The step. The central difference's truncation error is O(h^2) relative
  * (the functions here have O(1) third derivatives at these inputs) and its
@@ -148,7 +159,7 @@ static int compare(struct gradcheck_report *r, const char *check, const char *ar
 }
 
 static void random_floats(uint64_t *seed, float *x, size_t n, float lo, float hi) {
-  for (size_t i = 0; i < n; i++) x[i] = rng_uniform(seed, lo, hi);
+  for (size_t i = 0; i < n; i++) x[i] = sg_uniform(seed, lo, hi);
 }
 
 static void widen(double *d, const float *x, size_t n) {
@@ -156,7 +167,7 @@ static void widen(double *d, const float *x, size_t n) {
 }
 
 static double *to_double(const float *x, size_t n) {
-  double *d = xmalloc(n * sizeof *d);
+  double *d = alloc_or_exit(n * sizeof *d);
   widen(d, x, n);
   return d;
 }
@@ -238,7 +249,7 @@ static int check_head(const char *name, sg_head head, const struct gradcheck_ker
   struct head_problem p = {.head = head};
   random_floats(&seed, u, N, -3.0f, 3.0f);
   random_floats(&seed, t, N, head == SG_HEAD_BCE ? 0.0f : -3.0f, head == SG_HEAD_BCE ? 1.0f : 3.0f);
-  for (size_t i = 0; i < ROWS; i++) p.labels[i] = (uint32_t)(rng_next(&seed) % COLS);
+  for (size_t i = 0; i < ROWS; i++) p.labels[i] = (uint32_t)(sg_splitmix64(&seed) % COLS);
   if (head == SG_HEAD_MSE) k->mse(ROWS, COLS, u, t, delta);
   if (head == SG_HEAD_XENT) k->softmax_xent(ROWS, COLS, u, p.labels, NULL, delta);
   if (head == SG_HEAD_BCE) k->sigmoid_bce(ROWS, COLS, u, t, NULL, delta);
@@ -408,12 +419,12 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
   set_parameters(m, depth, widths, acts, &seed);
 
   size_t n_out = batch * widths[depth];
-  float *X = xmalloc(batch * widths[0] * sizeof *X), *t = xmalloc(n_out * sizeof *t);
-  uint32_t *labels = xmalloc(batch * sizeof *labels);
+  float *X = alloc_or_exit(batch * widths[0] * sizeof *X), *t = alloc_or_exit(n_out * sizeof *t);
+  uint32_t *labels = alloc_or_exit(batch * sizeof *labels);
   random_floats(&seed, X, batch * widths[0], -1.0f, 1.0f);
   random_floats(&seed, t, n_out, -1.0f, 1.0f);
   for (size_t i = 0; i < n_out && head == SG_HEAD_BCE; i++) t[i] = t[i] > 0; /* 0/1 labels */
-  for (size_t i = 0; i < batch; i++) labels[i] = (uint32_t)(rng_next(&seed) % widths[depth]);
+  for (size_t i = 0; i < batch; i++) labels[i] = (uint32_t)(sg_splitmix64(&seed) % widths[depth]);
   int failed = sg_mlp_forward(m, batch, X) != 0 || isnan(sg_mlp_backward(m, t, labels));
 
   /* The analytic gradients, copied so alter may change them. */
@@ -421,7 +432,7 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
   double *W[depth], *b[depth];
   for (size_t l = 0; l < depth; l++) {
     size_t nw = widths[l] * widths[l + 1], nb = widths[l + 1];
-    dW[l] = xmalloc(nw * sizeof **dW), db[l] = xmalloc(nb * sizeof **db);
+    dW[l] = alloc_or_exit(nw * sizeof **dW), db[l] = alloc_or_exit(nb * sizeof **db);
     memcpy(dW[l], sg_mlp_grad_weights(m, l), nw * sizeof **dW);
     memcpy(db[l], sg_mlp_grad_bias(m, l), nb * sizeof **db);
     W[l] = to_double(sg_mlp_weights(m, l), nw), b[l] = to_double(sg_mlp_bias(m, l), nb);
@@ -430,8 +441,8 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
 
   double *Xd = to_double(X, batch * widths[0]), *td = to_double(t, n_out);
   struct mlp_problem p = {depth, batch, widths, acts, head, W, b, Xd, td, labels,
-                          xmalloc(batch * widest * sizeof(double)),
-                          xmalloc(batch * widest * sizeof(double))};
+                          alloc_or_exit(batch * widest * sizeof(double)),
+                          alloc_or_exit(batch * widest * sizeof(double))};
   char check[64], array[24];
   int len = head == SG_HEAD_BCE && depth == 1
                 ? snprintf(check, sizeof check, "logistic regression b%zu", batch)
@@ -442,7 +453,7 @@ int gradcheck_mlp(size_t depth, sg_head head, size_t batch, const sg_act *hidden
   r->failures += failed;
   for (size_t l = 0; l < depth; l++) {
     size_t nw = widths[l] * widths[l + 1], nb = widths[l + 1];
-    double *numeric = xmalloc(nw * sizeof *numeric);
+    double *numeric = alloc_or_exit(nw * sizeof *numeric);
     numeric_gradient(W[l], nw, mlp_loss, &p, numeric);
     snprintf(array, sizeof array, "W%zu", l);
     failed += compare(r, check, array, dW[l], numeric, nw, mlp_tolerance(depth));

@@ -14,11 +14,48 @@
 #include "internal.h"
 #include "scalar_math.h"
 
-static const char *const isa_names[SG_ISA_COUNT] = {"scalar", "avx2", "avx512", "neon"};
+/* The ISAs as data, in enum order: name, whether this build has it (its
+ * configure switch) and this CPU runs it, how its table is filled, and the
+ * ISA its table starts from (the next narrower one of its architecture:
+ * an entry it does not fill keeps that one's kernel, as zlib-ng's function
+ * table builds up from the generic code). The widest supported ISA, the
+ * last supported one in this list, is the default. */
+struct isa_desc {
+  const char *name;
+  int (*runs)(const struct sg_cpu *cpu); /* NULL: built without it */
+  void (*fill)(struct sg_table *t);
+  sg_isa base;
+};
+static int runs_always(const struct sg_cpu *c) { return (void)c, 1; }
+#if SG_HAVE_AVX2
+static int runs_avx2(const struct sg_cpu *c) { return c->avx2_fma; }
+#else
+#define runs_avx2 NULL
+#define sg_table_fill_avx2 NULL
+#endif
+#if SG_HAVE_AVX512
+static int runs_avx512(const struct sg_cpu *c) { return c->avx512; }
+#else
+#define runs_avx512 NULL
+#define sg_table_fill_avx512 NULL
+#endif
+#if SG_HAVE_NEON
+static int runs_neon(const struct sg_cpu *c) { return c->neon; }
+#else
+#define runs_neon NULL
+#define sg_table_fill_neon NULL
+#endif
+static void fill_scalar(struct sg_table *t);
+static const struct isa_desc isas[SG_ISA_COUNT] = {
+    [SG_ISA_SCALAR] = {"scalar", runs_always, fill_scalar, SG_ISA_SCALAR},
+    [SG_ISA_AVX2] = {"avx2", runs_avx2, sg_table_fill_avx2, SG_ISA_SCALAR},
+    [SG_ISA_AVX512] = {"avx512", runs_avx512, sg_table_fill_avx512, SG_ISA_AVX2},
+    [SG_ISA_NEON] = {"neon", runs_neon, sg_table_fill_neon, SG_ISA_SCALAR},
+};
 
 static const char *const entry_names[SG_ENTRY_COUNT] = {
-#define SG_NAME(name, params) #name,
-    SG_ENTRIES(SG_NAME)
+#define SG_NAME(name, ...) #name,
+    SG_KERNELS(SG_NAME)
 #undef SG_NAME
 };
 
@@ -29,15 +66,14 @@ static _Atomic(const struct sg_table *) active;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void fill_scalar(struct sg_table *t) {
-#define SG_SCALAR(name, params) t->name = sg_##name##_scalar;
-  SG_ENTRIES(SG_SCALAR)
+#define SG_SCALAR(name, ...) t->name = sg_##name##_scalar, t->isa_of[SG_ENTRY_##name] = SG_ISA_SCALAR;
+  SG_KERNELS(SG_SCALAR)
 #undef SG_SCALAR
-  for (int i = 0; i < SG_ENTRY_COUNT; i++) t->isa_of[i] = SG_ISA_SCALAR;
 }
 
 static sg_isa isa_from_name(const char *name) {
   for (int i = 0; i < SG_ISA_COUNT; i++)
-    if (strcmp(name, isa_names[i]) == 0) return (sg_isa)i;
+    if (strcmp(name, isas[i].name) == 0) return (sg_isa)i;
   return SG_ISA_COUNT;
 }
 
@@ -47,42 +83,27 @@ static sg_env_isa env_status = SG_ENV_ISA_UNSET;
  * program that loaded it: one line on stderr, and the table is chosen as if
  * the variable were unset. The program can ask sg_env_isa_status(). */
 static void warn_bad_env(const char *value, const char *why) {
-  fprintf(stderr, "simdgrad: SIMDGRAD_ISA=%s: %s (valid: scalar avx2 avx512 neon; this machine runs:",
-          value, why);
+  fprintf(stderr, "simdgrad: SIMDGRAD_ISA=%s: %s (valid:", value, why);
+  for (int i = 0; i < SG_ISA_COUNT; i++) fprintf(stderr, " %s", isas[i].name);
+  fprintf(stderr, "; this machine runs:");
   for (int i = 0; i < SG_ISA_COUNT; i++)
-    if (supported[i]) fprintf(stderr, " %s", isa_names[i]);
+    if (supported[i]) fprintf(stderr, " %s", isas[i].name);
   fprintf(stderr, "); ignored\n");
 }
 
 static void init(void) {
   sg_cpu_detect(&cpu);
-  supported[SG_ISA_SCALAR] = 1;
-  fill_scalar(&tables[SG_ISA_SCALAR]);
-#if SG_HAVE_AVX2
-  supported[SG_ISA_AVX2] = cpu.avx2_fma;
-#endif
-#if SG_HAVE_AVX512
-  supported[SG_ISA_AVX512] = cpu.avx512;
-#endif
-#if SG_HAVE_NEON
-  supported[SG_ISA_NEON] = cpu.neon;
-#endif
-  for (int i = 1; i < SG_ISA_COUNT; i++) tables[i] = tables[SG_ISA_SCALAR];
-  /* Only for ISAs this CPU runs: table.c is compiled with its ISA's flags,
-   * and the compiler may use that ISA even for these plain stores. */
-#if SG_HAVE_AVX2
-  if (supported[SG_ISA_AVX2]) sg_table_fill_avx2(&tables[SG_ISA_AVX2]);
-#endif
-#if SG_HAVE_AVX512
-  if (supported[SG_ISA_AVX512]) sg_table_fill_avx512(&tables[SG_ISA_AVX512]);
-#endif
-#if SG_HAVE_NEON
-  if (supported[SG_ISA_NEON]) sg_table_fill_neon(&tables[SG_ISA_NEON]);
-#endif
-
   sg_isa choice = SG_ISA_SCALAR;
-  for (int i = 0; i < SG_ISA_COUNT; i++)
-    if (supported[i]) choice = (sg_isa)i; /* later enum values are wider ISAs */
+  /* A base comes before the ISAs built on it (the enum's order). A table's
+   * fill is compiled with its ISA's flags, and the compiler may use that ISA
+   * even for its plain stores: only ISAs this CPU runs are filled. */
+  for (int i = 0; i < SG_ISA_COUNT; i++) {
+    supported[i] = isas[i].runs && isas[i].runs(&cpu);
+    if (!supported[i]) continue;
+    if (i != SG_ISA_SCALAR) tables[i] = tables[isas[i].base];
+    isas[i].fill(&tables[i]);
+    choice = (sg_isa)i;
+  }
 
   const char *forced = getenv("SIMDGRAD_ISA"); /* empty counts as unset */
   if (forced && *forced) {
@@ -115,7 +136,7 @@ const struct sg_table *sg_table_for(sg_isa isa) {
 sg_isa sg_active_isa(void) { return (sg_isa)(sg_table_active() - tables); }
 
 const char *sg_isa_name(sg_isa isa) {
-  return (unsigned)isa < SG_ISA_COUNT ? isa_names[isa] : NULL;
+  return (unsigned)isa < SG_ISA_COUNT ? isas[isa].name : NULL;
 }
 
 int sg_isa_supported(sg_isa isa) {
@@ -165,56 +186,32 @@ int sg_shape_ok(size_t a, size_t b) {
   return 1;
 }
 
-void sg_sigmoid(size_t n, const float *x, float *y) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid(n, x, y);
-}
-
-void sg_sigmoid_backward(size_t n, const float *y, const float *dy, float *dx) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid_backward(n, y, dy, dx);
-}
-
-void sg_tanh(size_t n, const float *x, float *y) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh(n, x, y);
-}
-
-void sg_tanh_backward(size_t n, const float *y, const float *dy, float *dx) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh_backward(n, y, dy, dx);
-}
-
-void sg_sigmoid_fast(size_t n, const float *x, float *y) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->sigmoid_fast(n, x, y);
-}
-
-void sg_tanh_fast(size_t n, const float *x, float *y) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->tanh_fast(n, x, y);
-}
-
-void sg_relu(size_t n, const float *x, float *y) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->relu(n, x, y);
-}
-
-void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx) {
-  if (n && sg_shape_ok(n, 1)) sg_table_active()->relu_backward(n, x, dy, dx);
-}
-
-/* Row-wise: rows == 0 or cols == 0 touches nothing. */
-void sg_softmax(size_t rows, size_t cols, const float *x, float *y) {
-  if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->softmax(rows, cols, x, y);
-}
-
-void sg_log_softmax(size_t rows, size_t cols, const float *x, float *y) {
-  if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->log_softmax(rows, cols, x, y);
-}
-
-void sg_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  if (rows && cols && sg_shape_ok(rows, cols))
-    sg_table_active()->softmax_backward(rows, cols, y, dy, dx);
-}
-
-void sg_log_softmax_backward(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  if (rows && cols && sg_shape_ok(rows, cols))
-    sg_table_active()->log_softmax_backward(rows, cols, y, dy, dx);
-}
+/* The element-wise and row-wise entry points, from the registry: their
+ * kernels see only non-empty sizes. */
+#define SG_API_MAP1(name)                                                                     \
+  void sg_##name(size_t n, const float *x, float *y) {                                        \
+    if (n && sg_shape_ok(n, 1)) sg_table_active()->name(n, x, y);                             \
+  }
+#define SG_API_MAP2(name)                                                                     \
+  void sg_##name(size_t n, const float *a, const float *b, float *out) {                      \
+    if (n && sg_shape_ok(n, 1)) sg_table_active()->name(n, a, b, out);                        \
+  }
+#define SG_API_ROWS1(name)                                                                    \
+  void sg_##name(size_t rows, size_t cols, const float *x, float *y) {                        \
+    if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->name(rows, cols, x, y);   \
+  }
+#define SG_API_ROWS2(name)                                                                    \
+  void sg_##name(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {      \
+    if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->name(rows, cols, y, dy, dx); \
+  }
+/* the others are written out below */
+#define SG_API_XENT(name)
+#define SG_API_DENSE_FORWARD(name)
+#define SG_API_DENSE_BACKWARD(name)
+#define SG_API_OUTER(name)
+#define SG_API(name, shape, ...) SG_API_##shape(name)
+SG_KERNELS(SG_API)
+#undef SG_API
 
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta) {

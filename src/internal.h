@@ -3,63 +3,48 @@
 #ifndef SG_INTERNAL_H
 #define SG_INTERNAL_H
 
+#include "kernels.h"
 #include "simdgrad.h"
 
 /* Nothing declared here is part of the shared library's interface. */
 #pragma GCC visibility push(hidden)
 
-/* Every dispatched entry, once: X(name, parameter list). Adding a kernel
- * family means one line here, its scalar reference in src/, and one line in
- * each ISA's table.c that implements it. */
-#define SG_ENTRIES(X)                                                        \
-  X(sigmoid, (size_t n, const float *x, float *y))                           \
-  X(sigmoid_backward, (size_t n, const float *y, const float *dy, float *dx))  \
-  X(tanh, (size_t n, const float *x, float *y))                              \
-  X(tanh_backward, (size_t n, const float *y, const float *dy, float *dx))   \
-  X(sigmoid_fast, (size_t n, const float *x, float *y))                      \
-  X(tanh_fast, (size_t n, const float *x, float *y))                         \
-  X(relu, (size_t n, const float *x, float *y))                              \
-  X(relu_backward, (size_t n, const float *x, const float *dy, float *dx))   \
-  X(softmax, (size_t rows, size_t cols, const float *x, float *y))           \
-  X(log_softmax, (size_t rows, size_t cols, const float *x, float *y))       \
-  X(softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
-  X(log_softmax_backward, (size_t rows, size_t cols, const float *y, const float *dy, float *dx)) \
-  X(softmax_xent, (size_t rows, size_t cols, const float *logits, const uint32_t *labels, \
-                   float *probs, float *delta, float *loss))                      \
-  X(dense_forward, (size_t batch, size_t in, size_t out, const float *X, const float *W, \
-                    const float *bias, float *Y))                                \
-  X(dense_backward, (size_t batch, size_t in, size_t out, const float *X, const float *W, \
-                     const float *dY, float *dW, float *db, float *dX))          \
-  X(outer, (size_t m, size_t n, float alpha, const float *x, const float *y, float *A, size_t lda))
-
+/* The dispatch table: one member per kernel of the registry, in its order. */
 enum {
-#define SG_ENUM(name, params) SG_ENTRY_##name,
-  SG_ENTRIES(SG_ENUM)
+#define SG_ENUM(name, ...) SG_ENTRY_##name,
+  SG_KERNELS(SG_ENUM)
 #undef SG_ENUM
   SG_ENTRY_COUNT
 };
 
 struct sg_table {
-#define SG_FIELD(name, params) void (*name) params;
-  SG_ENTRIES(SG_FIELD)
+#define SG_FIELD(name, shape, ...) void (*name) SG_SHAPE_##shape;
+  SG_KERNELS(SG_FIELD)
 #undef SG_FIELD
   sg_isa isa_of[SG_ENTRY_COUNT]; /* which ISA each entry's kernel belongs to */
 };
 
 /* Kernel declarations: sg_<name>_<isa>. A kernel may assume n > 0 (rows > 0
- * and cols > 0; batch, in, out > 0; m, n > 0 and alpha != 0 for outer).
- * softmax_xent stores the loss through its last argument. */
-#define SG_DECLARE(name, params)       \
-  void sg_##name##_scalar params;      \
-  void sg_##name##_avx2 params;        \
-  void sg_##name##_avx512 params;      \
-  void sg_##name##_neon params;
-SG_ENTRIES(SG_DECLARE)
+ * and cols > 0; batch, in, out > 0; m, n > 0 and alpha != 0 for outer). */
+#define SG_DECLARE(name, shape, ...)       \
+  void sg_##name##_scalar SG_SHAPE_##shape; \
+  void sg_##name##_avx2 SG_SHAPE_##shape;   \
+  void sg_##name##_avx512 SG_SHAPE_##shape; \
+  void sg_##name##_neon SG_SHAPE_##shape;
+SG_KERNELS(SG_DECLARE)
 #undef SG_DECLARE
 
-/* Each ISA overrides the entries it implements (simd/<arch>/<isa>/table.c),
- * one SG_USE(t, entry, isa, SG_ISA_...) line each, which also records the ISA. */
-#define SG_USE(t, name, isa, ISA) ((t)->name = sg_##name##_##isa, (t)->isa_of[SG_ENTRY_##name] = (ISA))
+/* ISA isa's kernel for an entry, with isa a macro (SG_ISA_TOKEN, below). */
+#define SG_PASTE3(a, b, c) SG_PASTE3_(a, b, c)
+#define SG_PASTE3_(a, b, c) a##b##c
+#define SG_KERNEL_OF(name, isa) SG_PASTE3(sg_##name, _, isa)
+
+/* An ISA's table, in the file of its ISA that defines SG_ISA_TOKEN (avx2)
+ * and SG_ISA_ENUM (SG_ISA_AVX2) and includes simd/common/elementwise.h:
+ * every entry of the registry set to that ISA's kernel. src/dispatch.c
+ * starts it as a copy of the next narrower ISA's table. */
+#define SG_FILL_ENTRY(name, ...) \
+  t->name = SG_KERNEL_OF(name, SG_ISA_TOKEN), t->isa_of[SG_ENTRY_##name] = SG_ISA_ENUM;
 void sg_table_fill_avx2(struct sg_table *t);
 void sg_table_fill_avx512(struct sg_table *t);
 void sg_table_fill_neon(struct sg_table *t);

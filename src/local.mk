@@ -3,7 +3,7 @@
 lib_LTLIBRARIES += libsimdgrad.la
 include_HEADERS = src/simdgrad.h
 libsimdgrad_la_SOURCES = \
-	src/simdgrad.h src/internal.h src/math_consts.h src/scalar_math.h src/splitmix.h \
+	src/simdgrad.h src/kernels.h src/internal.h src/math_consts.h src/scalar_math.h src/splitmix.h \
 	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/tanh.c src/relu.c src/softmax.c \
 	src/loss.c src/dense.c src/mlp.c
 libsimdgrad_la_LIBADD = $(SIMD_LIBS)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the ReLU: the definition every ISA must match
- * bit for bit (simd/<arch>/<isa>/relu.c via simd/common/relu.h). Both are
+ * bit for bit (simd/common/relu.h in each ISA's elementwise.c). Both are
  * selects, no arithmetic, so they are exact: relu(x) = x for x > 0 and for a
  * NaN (passed through with its bits, as the frameworks propagate it), +0 for
  * every other x (-0 included); relu'(x) dy = dy where x > 0, else +0 (a NaN x

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for the sigmoid family: the definition every ISA
- * must match bit for bit (simd/<arch>/<isa>/sigmoid.c via simd/common/sigmoid.h).
+ * must match bit for bit (simd/common/sigmoid.h in each ISA's elementwise.c).
  *
  * sigmoid(x) = m / (1 + e) with e = e^-|x| and m = 1 (x >= 0) or e (x < 0), so
  * e <= 1 never overflows. Error budget (max 1.5 ULP is the promise): the sum

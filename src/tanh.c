@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Scalar reference kernels for tanh: the definition every ISA must match bit
- * for bit (simd/<arch>/<isa>/tanh.c via simd/common/tanh.h).
+ * for bit (simd/common/tanh.h in each ISA's elementwise.c).
  *
  * tanh|x| = N / D with e^t = 2^n (1 + T), t = -2|x|:
  *   N = 1 - e^t = (1 - 2^n) - 2^n T,   D = 1 + e^t = (1 + 2^n) + 2^n T.

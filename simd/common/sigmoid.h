@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The sigmoid family, written once for every ISA: the vector twin of
- * src/sigmoid.c (see there for the algorithm and its error budget). An ISA's
- * simd/<arch>/<isa>/sigmoid.c includes its vec.h, then this, then names the
- * kernels with SG_DEFINE_MAP1/2. */
+ * src/sigmoid.c (see there for the algorithm and its error budget), made
+ * into each ISA's kernels by simd/common/elementwise.h. */
 #ifndef SG_SIGMOID_BODY_H
 #define SG_SIGMOID_BODY_H
 

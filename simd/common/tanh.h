@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* tanh and its derivative, written once for every ISA: the vector twin of
- * src/tanh.c (see there for the algorithm and its error budget). An ISA's
- * simd/<arch>/<isa>/tanh.c includes its vec.h, then this. */
+ * src/tanh.c (see there for the algorithm and its error budget), made into
+ * each ISA's kernels by simd/common/elementwise.h. */
 #ifndef SG_TANH_BODY_H
 #define SG_TANH_BODY_H
 

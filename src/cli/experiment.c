@@ -219,7 +219,9 @@ int parse_and_set_isa(const char *cmd, const char *text) {
     fprintf(stderr, "simdgrad %s: --isa %s: not supported by this CPU or build\n", cmd, text);
     return -1;
   }
-  fprintf(stderr, "simdgrad %s: --isa %s: unknown ISA (valid: scalar avx2 avx512 neon)\n", cmd, text);
+  fprintf(stderr, "simdgrad %s: --isa %s: unknown ISA (valid:", cmd, text);
+  for (int i = 0; i < SG_ISA_COUNT; i++) fprintf(stderr, " %s", sg_isa_name((sg_isa)i));
+  fprintf(stderr, ")\n");
   return -1;
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* make check-exhaustive: one element-wise kernel (-f NAME) over every one of
+/* make check-exhaustive: one element-wise kernel (-f NAME; -l lists the
+ * registry's element-wise kernels, verify/oracle.h) over every one of
  * the 2^32 float bit patterns on every supported ISA, against the double
  * oracle and against the scalar reference bit for bit. Prints the max ULP
  * error, the input where it occurs, the number of outputs that differ from
@@ -19,7 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "internal.h"
+#include "oracle.h"
 
 #define CHUNK (1u << 16)
 #define BINS 128 /* 1/64 ULP each, the last bin collects >= 2 ULP */
@@ -32,42 +33,9 @@ struct result {
   uint64_t hist[BINS];
 };
 
-typedef void (*unary_fn)(size_t n, const float *x, float *y);
-typedef void (*binary_fn)(size_t n, const float *y, const float *dy, float *dx);
-
-/* The exact values, in double: each product or quotient of floats below is
- * exact or within 2^-53 relative, far below the 1/64-ULP bins. */
-static double sigmoid_oracle(double x, double dy) { (void)dy; return 1.0 / (1.0 + exp(-x)); }
-static double tanh_oracle(double x, double dy) { (void)dy; return tanh(x); }
-static double sigmoid_backward_oracle(double y, double dy) { return dy * (y * (1.0 - y)); }
-static double tanh_backward_oracle(double y, double dy) { return dy * ((1.0 - y) * (1.0 + y)); }
-/* ReLU is a select: its definition (src/relu.c) must hold bit for bit. */
-static float relu_definition(float x, float dy) { (void)dy; return isnan(x) ? x : x > 0 ? x : 0.0f; }
-static float relu_backward_definition(float x, float dy) { return x > 0 ? dy : 0.0f; }
-
-static const struct sweep {
-  const char *name;
-  size_t entry_offset; /* of the kernel in struct sg_table */
-  int binary;          /* a (y, dy) kernel */
-  double (*oracle)(double x, double dy);
-  float (*definition)(float x, float dy); /* instead of an oracle, for selects */
-  double max_ulp;                         /* the bound README.md states */
-  float lo, hi; /* the inputs the bound is for: a backward kernel's y is its
-                   function's output (outside, y*y overflows from |y| = 2^64);
-                   every input is still compared with scalar bit for bit */
-} sweeps[] = {
-    {"sigmoid", offsetof(struct sg_table, sigmoid), 0, sigmoid_oracle, NULL, 1.5, -INFINITY, INFINITY},
-    {"sigmoid_backward", offsetof(struct sg_table, sigmoid_backward), 1, sigmoid_backward_oracle, NULL, 1.5, 0, 1},
-    {"tanh", offsetof(struct sg_table, tanh), 0, tanh_oracle, NULL, 1.0, -INFINITY, INFINITY},
-    {"tanh_backward", offsetof(struct sg_table, tanh_backward), 1, tanh_backward_oracle, NULL, 1.5, -1, 1},
-    {"sigmoid_fast", offsetof(struct sg_table, sigmoid_fast), 0, sigmoid_oracle, NULL, 2.5, -INFINITY, INFINITY},
-    {"tanh_fast", offsetof(struct sg_table, tanh_fast), 0, tanh_oracle, NULL, 2.0, -INFINITY, INFINITY},
-    {"relu", offsetof(struct sg_table, relu), 0, NULL, relu_definition, 0, -INFINITY, INFINITY},
-    {"relu_backward", offsetof(struct sg_table, relu_backward), 1, NULL, relu_backward_definition, 0,
-     -INFINITY, INFINITY},
-};
-#define NSWEEPS (sizeof sweeps / sizeof *sweeps)
-static const struct sweep *sweep = &sweeps[0];
+/* The kernel swept: one of the registry's element-wise kernels
+ * (verify/oracle.h: its oracle or definition, bound and range). */
+static const struct sg_map_kernel *sweep = &sg_map_kernels[0];
 
 /* The dy paired with the input bits u (murmur3's finaliser as the hash). */
 static float dy_for(uint32_t u) {
@@ -96,26 +64,20 @@ static void *worker(void *arg) {
     for (uint32_t i = 0; i < CHUNK; i++) {
       x[i] = u2f((uint32_t)(c * CHUNK + i));
       dy[i] = sweep->binary ? dy_for(f2u(x[i])) : 1.0f;
-      if (sweep->oracle) exact[i] = sweep->oracle((double)x[i], (double)dy[i]);
+      if (!sweep->data.definition) exact[i] = sweep->exact((double)x[i], (double)dy[i]);
     }
     for (int j = 0; j < nisa; j++) {
       float *out = j ? y : ref;
-      const char *entry = (const char *)sg_table_for(isas[j]) + sweep->entry_offset;
-      if (sweep->binary) {
-        binary_fn f;
-        memcpy(&f, entry, sizeof f);
-        f(CHUNK, x, dy, out);
-      } else {
-        unary_fn f;
-        memcpy(&f, entry, sizeof f);
-        f(CHUNK, x, out);
-      }
+      if (sweep->binary)
+        sg_map_binary(sg_table_for(isas[j]), sweep)(CHUNK, x, dy, out);
+      else
+        sg_map_unary(sg_table_for(isas[j]), sweep)(CHUNK, x, out);
       struct result *r = &local[j];
       for (uint32_t i = 0; i < CHUNK; i++) {
         if (j && f2u(y[i]) != f2u(ref[i])) r->mismatches++;
         double e;
-        if (sweep->definition) {
-          e = f2u(out[i]) != f2u(sweep->definition(x[i], dy[i])) ? INFINITY : 0;
+        if (sweep->data.definition) {
+          e = f2u(out[i]) != f2u(sweep->data.definition(x[i], dy[i])) ? INFINITY : 0;
           r->wrong += e != 0;
         } else {
           /* non-finite inputs' results are checked in verify/test_edges */
@@ -148,21 +110,22 @@ static void *worker(void *arg) {
 int main(int argc, char **argv) {
   const char *hist_path = NULL;
   int opt;
-  while ((opt = getopt(argc, argv, "f:o:")) != -1) {
+  while ((opt = getopt(argc, argv, "lf:o:")) != -1) {
     if (opt == 'o') {
       hist_path = optarg;
+    } else if (opt == 'l') { /* the kernels it sweeps, for make check-exhaustive */
+      for (size_t i = 0; i < SG_NMAP_KERNELS; i++) printf("%s\n", sg_map_kernels[i].name);
+      return 0;
     } else if (opt == 'f') {
-      size_t i = 0;
-      while (i < NSWEEPS && strcmp(optarg, sweeps[i].name) != 0) i++;
-      if (i == NSWEEPS) {
+      sweep = sg_map_kernel_named(optarg);
+      if (!sweep) {
         fprintf(stderr, "exhaustive: unknown function '%s'; one of:", optarg);
-        for (i = 0; i < NSWEEPS; i++) fprintf(stderr, " %s", sweeps[i].name);
+        for (size_t i = 0; i < SG_NMAP_KERNELS; i++) fprintf(stderr, " %s", sg_map_kernels[i].name);
         fputc('\n', stderr);
         return 2;
       }
-      sweep = &sweeps[i];
     } else {
-      fprintf(stderr, "usage: exhaustive [-f FUNCTION] [-o HISTOGRAM_FILE]\n");
+      fprintf(stderr, "usage: exhaustive [-l] [-f FUNCTION] [-o HISTOGRAM_FILE]\n");
       return 2;
     }
   }
@@ -185,7 +148,7 @@ int main(int argc, char **argv) {
   for (int j = 0; j < nisa; j++) {
     struct result *r = &results[j];
     const char *input = sweep->binary ? "y" : "x";
-    if (sweep->definition) {
+    if (sweep->data.definition) {
       printf("%s %-7s all 2^32 inputs: %llu differ from the definition", sweep->name,
              sg_isa_name(isas[j]), (unsigned long long)r->wrong);
       if (r->wrong) printf(" (one at %s = %a, bits %08x)", input, u2f(r->worst), r->worst);
@@ -195,7 +158,7 @@ int main(int argc, char **argv) {
              sweep->name, sg_isa_name(isas[j]), r->max_ulp, isinf(sweep->hi) ? "" : " in the range",
              input, u2f(r->worst), r->worst, sweep->binary ? " with its hashed dy" : "",
              (unsigned long long)r->mismatches);
-    fail |= r->max_ulp > sweep->max_ulp || r->mismatches != 0;
+    fail |= r->max_ulp > sweep->bound || r->mismatches != 0;
   }
   printf("%s: %d ISA(s) x 2^32 inputs in %.0f s on %d threads\n", sweep->name, nisa,
          (double)(end.tv_sec - start.tv_sec) + 1e-9 * (end.tv_nsec - start.tv_nsec), nthreads);
@@ -206,12 +169,12 @@ int main(int argc, char **argv) {
       return 1;
     }
     fprintf(f, "# %s ULP error histogram over all %s", sweep->name,
-            sweep->definition ? "inputs (0: the definition's bits)" : "finite inputs");
+            sweep->data.definition ? "inputs (0: the definition's bits)" : "finite inputs");
     if (!isinf(sweep->hi)) fprintf(f, " in [%g, %g]", sweep->lo, sweep->hi);
     fprintf(f, "%s; bin = [ulp, ulp + 1/64), the last >= %g\n", sweep->binary ? ", each y with its hashed dy" : "",
             (BINS - 1) / 64.0);
     /* read by plots/ulp.gp */
-    fprintf(f, "# bound\t%g\n# max\t%.4f\t%a\n", sweep->max_ulp, results[0].max_ulp, u2f(results[0].worst));
+    fprintf(f, "# bound\t%g\n# max\t%.4f\t%a\n", sweep->bound, results[0].max_ulp, u2f(results[0].worst));
     fprintf(f, "ulp");
     for (int j = 0; j < nisa; j++) fprintf(f, "\t%s", sg_isa_name(isas[j]));
     fputc('\n', f);

@@ -11,7 +11,7 @@
 # arbitrary files to the IDX reader of `simdgrad train` (src/cli/idx.c).
 FUZZ_NAMES = fuzz_elementwise fuzz_softmax fuzz_dense fuzz_idx
 FUZZ_SECONDS = 60
-FUZZ_COMMON = verify/fuzz/fuzz.h verify/check.h
+FUZZ_COMMON = verify/fuzz/fuzz.h verify/check.h verify/oracle.h
 FUZZ_LIBS = libsimdgrad.la -lm
 # -static (to libtool: the static library) for sg_table_for, which the shared
 # library does not export.

@@ -2,7 +2,7 @@
 # make check: accuracy against a double oracle, bit identity across ISAs,
 # edge cases, dispatch and CLI behaviour. In a cross build every program runs
 # under $(TEST_RUNNER) (qemu-aarch64).
-VERIFY_COMMON = verify/check.h verify/golden.h
+VERIFY_COMMON = verify/check.h verify/golden.h verify/oracle.h
 VERIFY_LIBS = libsimdgrad.la -lm
 # Static: no libtool wrapper script, so qemu-user can run the test binaries.
 VERIFY_LINK_FLAGS = -static
@@ -59,14 +59,14 @@ verify_exhaustive_SOURCES = verify/exhaustive.c $(VERIFY_COMMON)
 verify_exhaustive_LDADD = $(VERIFY_LIBS)
 verify_exhaustive_LDFLAGS = $(VERIFY_LINK_FLAGS)
 CLEANFILES += verify/exhaustive
-EXHAUSTIVE_KERNELS = sigmoid sigmoid_backward tanh tanh_backward sigmoid_fast tanh_fast relu relu_backward
 ULP_HISTOGRAMS = $(srcdir)/plots/data
 check-exhaustive: verify/exhaustive$(EXEEXT)
 	@mkdir -p "$(ULP_HISTOGRAMS)" || exit 1; fail=0; start=`date +%s`; \
-	for k in $(EXHAUSTIVE_KERNELS); do \
+	kernels=`$(TEST_RUNNER) verify/exhaustive$(EXEEXT) -l` || exit 1; \
+	for k in $$kernels; do \
 	  $(TEST_RUNNER) verify/exhaustive$(EXEEXT) -f $$k -o "$(ULP_HISTOGRAMS)/ulp-$$k.tsv" || fail=1; \
 	done; \
-	echo "check-exhaustive: `echo $(EXHAUSTIVE_KERNELS) | wc -w` kernels in `expr \`date +%s\` - $$start` s;" \
+	echo "check-exhaustive: `echo $$kernels | wc -w` kernels in `expr \`date +%s\` - $$start` s;" \
 	  "histograms in $(ULP_HISTOGRAMS)/ulp-*.tsv (make plots-ulp draws them)"; \
 	test $$fail = 0 || { echo "check-exhaustive: FAILED (see above)"; exit 1; }
 .PHONY: check-exhaustive

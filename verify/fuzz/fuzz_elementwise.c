@@ -6,33 +6,25 @@
 #include <config.h>
 
 #include "fuzz.h"
+#include "../oracle.h"
 
-typedef void unary_fn(size_t n, const float *x, float *y);
-typedef void binary_fn(size_t n, const float *a, const float *b, float *out);
+/* The entries: the registry's element-wise kernels (verify/oracle.h), in its
+ * order (verify/fuzz/make-seeds.pl numbers them the same way). */
+#define NENTRIES SG_NMAP_KERNELS
 
-static const struct entry {
-  const char *name, *args[3];
-  size_t offset; /* of the kernel in struct sg_table */
-  unary_fn *public_unary;
-  binary_fn *public_binary;
-} entries[] = {
-    {"sigmoid", {"x", "", "y"}, offsetof(struct sg_table, sigmoid), sg_sigmoid, NULL},
-    {"sigmoid_backward", {"y", "dy", "dx"}, offsetof(struct sg_table, sigmoid_backward), NULL, sg_sigmoid_backward},
-    {"tanh", {"x", "", "y"}, offsetof(struct sg_table, tanh), sg_tanh, NULL},
-    {"tanh_backward", {"y", "dy", "dx"}, offsetof(struct sg_table, tanh_backward), NULL, sg_tanh_backward},
-    {"relu", {"x", "", "y"}, offsetof(struct sg_table, relu), sg_relu, NULL},
-    {"relu_backward", {"x", "dy", "dx"}, offsetof(struct sg_table, relu_backward), NULL, sg_relu_backward},
-    {"sigmoid_fast", {"x", "", "y"}, offsetof(struct sg_table, sigmoid_fast), sg_sigmoid_fast, NULL},
-    {"tanh_fast", {"x", "", "y"}, offsetof(struct sg_table, tanh_fast), sg_tanh_fast, NULL},
-};
-#define NENTRIES (sizeof entries / sizeof *entries)
+/* The names of a kernel's arrays, for the report. */
+static const char *arg_name(const struct sg_map_kernel *k, int i) {
+  static const char *const unary[3] = {"x", "", "y"}, *const of_y[3] = {"y", "dy", "dx"},
+                           *const of_x[3] = {"x", "dy", "dx"};
+  return !k->binary ? unary[i] : isinf(k->hi) ? of_x[i] : of_y[i];
+}
 
 enum { OUT_OF_PLACE, OUT_IS_A, OUT_IS_B, B_IS_A }; /* a, b: the inputs */
 static const char *const alias_names[] = {"out of place", "in place (out = a)", "in place (out = b)",
                                           "b = a"};
 
 struct fuzz_input {
-  const struct entry *e;
+  const struct sg_map_kernel *e;
   size_t n;
   unsigned off[3]; /* a, b, out */
   int alias;
@@ -50,7 +42,7 @@ static struct run run(const struct fuzz_input *c, sg_isa isa) {
   r.buf[0] = place_copy(c->in[0], c->n, c->off[0]);
   r.buf[1] = place_copy(c->in[1], c->n, c->off[1]);
   r.buf[2] = place_poisoned(c->n, c->off[2]);
-  int binary = c->e->public_binary != NULL;
+  int binary = c->e->binary;
   float *a = r.buf[0], *b = r.buf[1];
   r.out = c->alias == OUT_IS_A || (c->alias == OUT_IS_B && !binary) ? a
           : c->alias == OUT_IS_B                                   ? b
@@ -58,14 +50,12 @@ static struct run run(const struct fuzz_input *c, sg_isa isa) {
   if (c->alias == B_IS_A) b = a;
   if (c->n == 0) {
     sg_set_isa(isa);
-    if (binary) c->e->public_binary(0, a, b, r.out);
-    else c->e->public_unary(0, a, r.out);
+    if (binary) c->e->api_binary(0, a, b, r.out);
+    else c->e->api_unary(0, a, r.out);
+  } else if (binary) {
+    sg_map_binary(sg_table_for(isa), c->e)(c->n, a, b, r.out);
   } else {
-    const char *t = (const char *)sg_table_for(isa);
-    void (*fn)(void);
-    memcpy(&fn, t + c->e->offset, sizeof fn);
-    if (binary) ((binary_fn *)fn)(c->n, a, b, r.out);
-    else ((unary_fn *)fn)(c->n, a, r.out);
+    sg_map_unary(sg_table_for(isa), c->e)(c->n, a, r.out);
   }
   /* an input that is not the output must come back unchanged */
   for (int k = 0; k < 2; k++)
@@ -88,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct reader r = {data, size};
   struct fuzz_input c;
-  c.e = &entries[take(&r, 1) % NENTRIES];
+  c.e = &sg_map_kernels[take(&r, 1) % NENTRIES];
   c.n = take_n(&r);
   for (int k = 0; k < 3; k++) c.off[k] = take(&r, 1) % 16;
   c.alias = (int)(take(&r, 1) % 4);
@@ -97,17 +87,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c.in[k] = xmalloc(c.n * sizeof(float));
     fill(c.in[k], c.n, mode[k], &r, k * c.n);
   }
-  int binary = c.e->public_binary != NULL;
+  int binary = c.e->binary;
   describe(c.e->name, "n=%zu, offsets %u %u %u, %s", c.n, c.off[0], c.off[1], c.off[2],
            alias_names[c.alias]);
-  describe_input(c.e->args[0], c.in[0], c.n);
-  if (binary) describe_input(c.e->args[1], c.in[1], c.n);
+  describe_input(arg_name(c.e, 0), c.in[0], c.n);
+  if (binary) describe_input(arg_name(c.e, 1), c.in[1], c.n);
 
   fuzz_case.isa = SG_ISA_SCALAR;
   struct run ref = run(&c, SG_ISA_SCALAR);
   FOR_EACH_SIMD_ISA(isa) {
     struct run got = run(&c, isa);
-    same_bits(c.e->args[2], ref.out, got.out, c.n);
+    same_bits(arg_name(c.e, 2), ref.out, got.out, c.n);
     release_run(&c, &got);
   }
   release_run(&c, &ref);

@@ -43,22 +43,29 @@ sub b { map { chr } @_ }   # header bytes
 sub n16 { pack 'v', $_[0] } # a two-byte size field
 
 # elementwise: entry n(1 byte < 160, or 160+ then 2 bytes) off_a off_b off_out alias mode_a mode_b pool
-# entries 0 sigmoid 1 sigmoid_backward 2 tanh 3 tanh_backward 4 relu 5 relu_backward;
+# entry: the registry's element-wise kernels in its order (src/kernels.h, read
+# here as the harness reads it through verify/oracle.h): $e{NAME};
 # alias 0 out of place, 1 out = a, 2 out = b, 3 b = a; mode 0 raw, 1 moderate,
 # 2/3 with specials, 4 small integers (fuzz.h: shape).
-seed('elementwise', 'sigmoid-specials', b(0, 34, 0, 0, 0, 0, 0, 0), pool(68));
-seed('elementwise', 'sigmoid-inplace-tail', b(0, 13, 3, 5, 7, 1, 1, 1), pool(26));
-seed('elementwise', 'sigmoid-empty', b(0, 0, 5, 5, 5, 0, 0, 0));
-seed('elementwise', 'sigmoid_backward', b(1, 67, 1, 2, 3, 0, 1, 3), pool(134));
-seed('elementwise', 'sigmoid_backward-inplace-dy', b(1, 9, 0, 15, 0, 2, 1, 2), pool(18));
-seed('elementwise', 'tanh-specials', b(2, 34, 1, 0, 1, 0, 0, 0), pool(68));
-seed('elementwise', 'tanh-large-inplace', b(2, 200), n16(2055), b(4, 0, 4, 1, 2, 2), pool(64));
-seed('elementwise', 'tanh_backward-same-inputs', b(3, 31, 2, 2, 9, 3, 2, 2), pool(62));
-seed('elementwise', 'relu-nans-inplace', b(4, 17, 0, 0, 0, 1, 0, 0), pool(34));
-seed('elementwise', 'relu-moderate', b(4, 129, 8, 0, 1, 0, 1, 0), pool(40));
-seed('elementwise', 'relu_backward-inplace-x', b(5, 100, 6, 7, 8, 1, 3, 0), pool(200));
-seed('elementwise', 'relu_backward-integers', b(5, 24, 0, 0, 0, 0, 4, 4), pool(48));
-seed('elementwise', 'relu_backward-empty', b(5, 0, 0, 0, 0, 2, 0, 0));
+my %e = do {
+    my $registry = dirname(__FILE__) . '/../../src/kernels.h';
+    open my $k, '<', $registry or die "$registry: $!";
+    my @names = do { local $/; <$k> } =~ /\bX\((\w+), MAP[12],/g;
+    map { $names[$_] => $_ } 0 .. $#names;
+};
+seed('elementwise', 'sigmoid-specials', b($e{sigmoid}, 34, 0, 0, 0, 0, 0, 0), pool(68));
+seed('elementwise', 'sigmoid-inplace-tail', b($e{sigmoid}, 13, 3, 5, 7, 1, 1, 1), pool(26));
+seed('elementwise', 'sigmoid-empty', b($e{sigmoid}, 0, 5, 5, 5, 0, 0, 0));
+seed('elementwise', 'sigmoid_backward', b($e{sigmoid_backward}, 67, 1, 2, 3, 0, 1, 3), pool(134));
+seed('elementwise', 'sigmoid_backward-inplace-dy', b($e{sigmoid_backward}, 9, 0, 15, 0, 2, 1, 2), pool(18));
+seed('elementwise', 'tanh-specials', b($e{tanh}, 34, 1, 0, 1, 0, 0, 0), pool(68));
+seed('elementwise', 'tanh-large-inplace', b($e{tanh}, 200), n16(2055), b(4, 0, 4, 1, 2, 2), pool(64));
+seed('elementwise', 'tanh_backward-same-inputs', b($e{tanh_backward}, 31, 2, 2, 9, 3, 2, 2), pool(62));
+seed('elementwise', 'relu-nans-inplace', b($e{relu}, 17, 0, 0, 0, 1, 0, 0), pool(34));
+seed('elementwise', 'relu-moderate', b($e{relu}, 129, 8, 0, 1, 0, 1, 0), pool(40));
+seed('elementwise', 'relu_backward-inplace-x', b($e{relu_backward}, 100, 6, 7, 8, 1, 3, 0), pool(200));
+seed('elementwise', 'relu_backward-integers', b($e{relu_backward}, 24, 0, 0, 0, 0, 4, 4), pool(48));
+seed('elementwise', 'relu_backward-empty', b($e{relu_backward}, 0, 0, 0, 0, 2, 0, 0));
 
 # softmax: entry rows-1 cols-1(< 160; 160..247 then 2 bytes % 300; 248+ then 2 bytes % 2100)
 # off x4 alias outputs(bit 0 probs, bit 1 delta) mode_a mode_b [label byte per row, xent] pool

@@ -56,11 +56,12 @@ static double mlp_tolerance(size_t depth) { return depth > 2 ? TOLERANCE * (doub
 const struct gradcheck_kernels gradcheck_library = {
     sg_sigmoid_backward, sg_tanh_backward, sg_relu_backward, sg_softmax_backward,
     sg_log_softmax_backward, sg_softmax_xent, sg_mse, sg_sigmoid_bce, sg_dense_backward,
+    sg_silu_backward,
 };
 
 const char *const gradcheck_kernel_names[] = {
-    "sigmoid", "tanh", "relu", "softmax", "log_softmax", "softmax_xent", "mse", "sigmoid_bce",
-    "dense", NULL,
+    "sigmoid", "tanh", "relu", "silu", "softmax", "log_softmax", "softmax_xent", "mse",
+    "sigmoid_bce", "dense", NULL,
 };
 
 /* ---- the double reference --------------------------------------------- */
@@ -74,6 +75,7 @@ static double activate(sg_act act, double u) {
   switch (exact_act(act)) {
   case SG_ACT_SIGMOID: return 1.0 / (1.0 + exp(-u));
   case SG_ACT_TANH: return tanh(u);
+  case SG_ACT_SILU: return u / (1.0 + exp(-u));
   default: return u > 0 ? u : 0.0;
   }
 }
@@ -182,8 +184,9 @@ enum { ROWS = 3, COLS = 5, N = ROWS * COLS };
  * backward kernel's dx for dy = w. */
 enum weighted {
   W_SIGMOID = SG_ACT_SIGMOID, W_TANH = SG_ACT_TANH, W_RELU = SG_ACT_RELU, /* activate() takes these */
-  W_SOFTMAX,
-  W_LOG_SOFTMAX
+  W_SOFTMAX, /* 3 and 4: the _FAST activations have no check of their own */
+  W_LOG_SOFTMAX,
+  W_SILU = SG_ACT_SILU /* and this */
 };
 struct weighted_problem {
   enum weighted f;
@@ -218,6 +221,7 @@ static int check_weighted(const char *name, enum weighted f, const struct gradch
   case W_SIGMOID: sg_sigmoid(N, x, y), k->sigmoid_backward(N, y, w, dx); break;
   case W_TANH: sg_tanh(N, x, y), k->tanh_backward(N, y, w, dx); break;
   case W_RELU: k->relu_backward(N, x, w, dx); break;
+  case W_SILU: k->silu_backward(N, x, w, dx); break;
   case W_SOFTMAX: sg_softmax(ROWS, COLS, x, y), k->softmax_backward(ROWS, COLS, y, w, dx); break;
   case W_LOG_SOFTMAX:
     sg_log_softmax(ROWS, COLS, x, y), k->log_softmax_backward(ROWS, COLS, y, w, dx);
@@ -302,7 +306,8 @@ int gradcheck_kernel(const char *name, const struct gradcheck_kernels *k,
     enum weighted f;
   } weighted[] = {
       {"sigmoid", "sigmoid_backward", W_SIGMOID},   {"tanh", "tanh_backward", W_TANH},
-      {"relu", "relu_backward (|x|>=0.1)", W_RELU}, {"softmax", "softmax_backward", W_SOFTMAX},
+      {"relu", "relu_backward (|x|>=0.1)", W_RELU}, {"silu", "silu_backward", W_SILU},
+      {"softmax", "softmax_backward", W_SOFTMAX},
       {"log_softmax", "log_softmax_backward", W_LOG_SOFTMAX},
   };
   static const struct {
@@ -315,7 +320,7 @@ int gradcheck_kernel(const char *name, const struct gradcheck_kernels *k,
     GRADCHECK_TAKE(sigmoid_backward) GRADCHECK_TAKE(tanh_backward) GRADCHECK_TAKE(relu_backward)
     GRADCHECK_TAKE(softmax_backward) GRADCHECK_TAKE(log_softmax_backward)
     GRADCHECK_TAKE(softmax_xent) GRADCHECK_TAKE(mse) GRADCHECK_TAKE(sigmoid_bce)
-    GRADCHECK_TAKE(dense_backward)
+    GRADCHECK_TAKE(dense_backward) GRADCHECK_TAKE(silu_backward)
 #undef GRADCHECK_TAKE
   }
   k = &merged;
@@ -472,13 +477,15 @@ int gradcheck_all(size_t depth, int head, struct gradcheck_report *r) {
   unsigned before = r->failures;
   for (size_t i = 0; gradcheck_kernel_names[i]; i++) gradcheck_kernel(gradcheck_kernel_names[i], NULL, r);
   static const sg_head heads[] = {SG_HEAD_MSE, SG_HEAD_XENT};
-  static const sg_act mixed[] = {SG_ACT_TANH, SG_ACT_RELU}, fast[] = {SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST};
+  static const sg_act mixed[] = {SG_ACT_TANH, SG_ACT_RELU}, fast[] = {SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST},
+                      silu[] = {SG_ACT_SILU, SG_ACT_SILU};
   for (size_t h = 0; h < 2; h++) {
     if (head >= 0 && (sg_head)head != heads[h]) continue;
     for (size_t d = depth ? depth : 1; d <= (depth ? depth : 6); d++)
       for (size_t batch = 1; batch <= 8; batch += 7) gradcheck_mlp(d, heads[h], batch, NULL, NULL, NULL, r);
     if (!depth || depth == 3) gradcheck_mlp(3, heads[h], 8, mixed, NULL, NULL, r);
     if (!depth || depth == 3) gradcheck_mlp(3, heads[h], 8, fast, NULL, NULL, r);
+    if (!depth || depth == 3) gradcheck_mlp(3, heads[h], 8, silu, NULL, NULL, r);
   }
   if ((!depth || depth == 1) && head < 0) gradcheck_mlp(1, SG_HEAD_BCE, 8, NULL, NULL, NULL, r);
   return (int)(r->failures - before);

@@ -32,6 +32,7 @@ struct gradcheck_kernels {
                        float *probs, float *delta);
   void (*dense_backward)(size_t batch, size_t in, size_t out, const float *X, const float *W,
                          const float *dY, float *dW, float *db, float *dX);
+  void (*silu_backward)(size_t n, const float *x, const float *dy, float *dx);
 };
 extern const struct gradcheck_kernels gradcheck_library;
 

@@ -46,6 +46,8 @@
     "onednn_tanh sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh autovec_tanh memcpy")                 \
   X(relu, MAP1, 0.0, -INFINITY, INFINITY, relu, "autovec_relu memcpy")                                 \
   X(relu_backward, MAP2, 0.0, -INFINITY, INFINITY, relu_backward, "memcpy")                            \
+  X(silu, MAP1, 1.5, -INFINITY, INFINITY, silu, "onednn_swish autovec_silu memcpy")                    \
+  X(silu_backward, MAP2, 2.0, -87.0, INFINITY, silu_backward, "onednn_swish_backward memcpy")         \
   X(softmax, ROWS1, 2.0, -INFINITY, INFINITY, softmax,                                                 \
     "xnnpack_softmax onednn_softmax autovec_softmax memcpy")                                           \
   X(log_softmax, ROWS1, 1.5, -INFINITY, INFINITY, log_softmax, "onednn_log_softmax memcpy")            \

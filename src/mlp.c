@@ -40,7 +40,7 @@ struct sg_mlp {
  * (the losses start from the logits); the identity head's output is u. */
 static int keeps_preactivation(const sg_mlp *m, size_t l) {
   if (l + 1 == m->depth) return m->head != SG_HEAD_MSE;
-  return m->act[l] == SG_ACT_RELU;
+  return m->act[l] == SG_ACT_RELU || m->act[l] == SG_ACT_SILU; /* their derivatives take u */
 }
 
 static int mul_overflows(size_t a, size_t b, size_t *out) {
@@ -101,7 +101,7 @@ static void place_arena(sg_mlp *m, float *arena, size_t rows) {
 }
 
 const char *sg_act_name(sg_act a) {
-  static const char *const names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast"};
+  static const char *const names[] = {"sigmoid", "tanh", "relu", "sigmoid_fast", "tanh_fast", "silu"};
   return (unsigned)a < sizeof names / sizeof *names ? names[a] : NULL;
 }
 
@@ -289,6 +289,7 @@ int sg_mlp_forward(sg_mlp *m, size_t batch, const float *X) {
       case SG_ACT_TANH: sg_tanh(n, m->u[l], m->h[l]); break;
       case SG_ACT_TANH_FAST: sg_tanh_fast(n, m->u[l], m->h[l]); break;
       case SG_ACT_RELU: sg_relu(n, m->u[l], m->h[l]); break;
+      case SG_ACT_SILU: sg_silu(n, m->u[l], m->h[l]); break;
       }
     }
   }
@@ -320,6 +321,7 @@ float sg_mlp_backward(sg_mlp *m, const float *targets, const uint32_t *labels) {
     case SG_ACT_TANH:
     case SG_ACT_TANH_FAST: sg_tanh_backward(n, m->h[l - 1], spare, spare); break;
     case SG_ACT_RELU: sg_relu_backward(n, m->u[l - 1], spare, spare); break;
+    case SG_ACT_SILU: sg_silu_backward(n, m->u[l - 1], spare, spare); break;
     }
     float *t = delta;
     delta = spare;

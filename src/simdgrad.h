@@ -99,6 +99,16 @@ void sg_tanh_fast(size_t n, const float *x, float *y);
 void sg_relu(size_t n, const float *x, float *y);
 /* dx = x > 0 ? dy : +0, exact (a NaN x gives +0: NaN > 0 is false). */
 void sg_relu_backward(size_t n, const float *x, const float *dy, float *dx);
+/* SiLU (swish): y = x sigma(x), <= 1.5 ULP; silu(+inf) = +inf,
+ * silu(-inf) = -0, and below x = -110 the result rounds to -0. */
+void sg_silu(size_t n, const float *x, float *y);
+/* dx = dy s (1 + x (1 - s)), s = sigma(x), x SiLU's input: <= 1.5 ULP of
+ * max(|dx|, |dy s|) for x >= -87 and any dy. Relative to |dy s|, not to
+ * |dx|: the derivative changes sign at x = -1.2785, where 1 + x (1 - s) is
+ * a difference of nearly equal terms. Below -87 the derivative is subnormal:
+ * dx is dy times it rounded to a float. dx = dy at +inf, +-0 at -inf (NaN
+ * for dy = +-inf there). */
+void sg_silu_backward(size_t n, const float *x, const float *dy, float *dx);
 
 /* ---- row-wise over a rows x cols matrix ------------------------------------
  * rows == 0 or cols == 0 touches nothing; rows * cols past the array limit:
@@ -196,7 +206,7 @@ void sg_outer(size_t m, size_t n, float alpha, const float *x, const float *y, f
  * every ISA. Not thread-safe per object; distinct objects are independent. */
 /* The _FAST activations run sg_sigmoid_fast / sg_tanh_fast forward (the
  * derivatives are the same kernels as for SIGMOID / TANH). */
-typedef enum { SG_ACT_SIGMOID, SG_ACT_TANH, SG_ACT_RELU, SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST } sg_act;
+typedef enum { SG_ACT_SIGMOID, SG_ACT_TANH, SG_ACT_RELU, SG_ACT_SIGMOID_FAST, SG_ACT_TANH_FAST, SG_ACT_SILU } sg_act;
 typedef enum { SG_HEAD_MSE, SG_HEAD_XENT, SG_HEAD_BCE } sg_head;
 typedef enum { SG_INIT_NORMAL, SG_INIT_XAVIER, SG_INIT_HE, SG_INIT_LECUN } sg_init;
 typedef enum { SG_BIAS_ZERO, SG_BIAS_NORMAL } sg_bias_init;

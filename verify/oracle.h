@@ -21,6 +21,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "check.h"
 #include "internal.h"
 
 static inline double sg_exact_sigmoid(double x, double dy) { return (void)dy, 1.0 / (1.0 + exp(-x)); }
@@ -29,6 +30,13 @@ static inline double sg_exact_tanh(double x, double dy) { return (void)dy, tanh(
 static inline double sg_exact_tanh_backward(double y, double dy) { return dy * ((1.0 - y) * (1.0 + y)); }
 static inline double sg_exact_relu(double x, double dy) { return (void)dy, isnan(x) ? x : x > 0 ? x : 0.0; }
 static inline double sg_exact_relu_backward(double x, double dy) { return x > 0 ? dy : 0.0; }
+static inline double sg_exact_silu(double x, double dy) { return (void)dy, x / (1.0 + exp(-x)); }
+static inline double sg_exact_silu_backward(double x, double dy) {
+  double s = 1.0 / (1.0 + exp(-x));
+  return dy * (s * (1.0 + x * (1.0 - s)));
+}
+/* silu_backward's bound is in ULPs of max(|dx|, |dy s|) (src/simdgrad.h) */
+static inline double sg_floor_silu_backward(double x, double dy) { return fabs(dy / (1.0 + exp(-x))); }
 static inline float sg_select_relu(float x, float dy) { return (void)dy, isnan(x) ? x : x > 0 ? x : 0.0f; }
 static inline float sg_select_relu_backward(float x, float dy) { return x > 0 ? dy : 0.0f; }
 
@@ -38,6 +46,8 @@ struct sg_testdata {
   float random_range;                     /* random inputs in [-range, range] */
   uint64_t golden;                        /* digest of the fixed set's outputs */
   float (*definition)(float x, float dy); /* selects: their exact bits */
+  double (*floor)(double x, double dy);    /* a bound relative to a term, not to the result:
+                                              ULPs of max(|exact|, floor) (ulp_error_floor) */
 };
 
 /* sigmoid: 0, the smallest and largest floats, where the result's binade or
@@ -61,14 +71,21 @@ static const float sg_tanh_boundaries[] = {
     -1e30f, 0x1.62e42ep-3f, 0x1.62e430p-3f};
 
 #define SG_BOUNDARIES(b) b, sizeof b / sizeof *b
-#define SG_TESTDATA_sigmoid {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0x5ba8b470021731beull, NULL}
-#define SG_TESTDATA_sigmoid_backward {NULL, 0, 0.0f, 0x75f9788446ed1e4bull, NULL}
-#define SG_TESTDATA_tanh {SG_BOUNDARIES(sg_tanh_boundaries), 10.0f, 0x30ec228bc67b312eull, NULL}
-#define SG_TESTDATA_tanh_backward {NULL, 0, 0.0f, 0x9d06132cde8e1121ull, NULL}
-#define SG_TESTDATA_sigmoid_fast {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0xdc83b31e220ebe68ull, NULL}
-#define SG_TESTDATA_tanh_fast {SG_BOUNDARIES(sg_tanh_boundaries), 10.0f, 0x85477f2682e6f2b6ull, NULL}
-#define SG_TESTDATA_relu {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0xb0037acb300427abull, sg_select_relu}
-#define SG_TESTDATA_relu_backward {NULL, 0, 0.0f, 0xabab558fde637d4eull, sg_select_relu_backward}
+#define SG_TESTDATA_sigmoid {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0x5ba8b470021731beull, NULL, NULL}
+#define SG_TESTDATA_sigmoid_backward {NULL, 0, 0.0f, 0x75f9788446ed1e4bull, NULL, NULL}
+#define SG_TESTDATA_tanh {SG_BOUNDARIES(sg_tanh_boundaries), 10.0f, 0x30ec228bc67b312eull, NULL, NULL}
+#define SG_TESTDATA_tanh_backward {NULL, 0, 0.0f, 0x9d06132cde8e1121ull, NULL, NULL}
+#define SG_TESTDATA_sigmoid_fast {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0xdc83b31e220ebe68ull, NULL, NULL}
+#define SG_TESTDATA_tanh_fast {SG_BOUNDARIES(sg_tanh_boundaries), 10.0f, 0x85477f2682e6f2b6ull, NULL, NULL}
+#define SG_TESTDATA_relu {SG_BOUNDARIES(sg_sigmoid_boundaries), 30.0f, 0xb0037acb300427abull, sg_select_relu, NULL}
+#define SG_TESTDATA_relu_backward {NULL, 0, 0.0f, 0xabab558fde637d4eull, sg_select_relu_backward, NULL}
+/* SiLU: sigmoid's boundaries, and where its derivative changes sign */
+static const float sg_silu_boundaries[] = {
+    -1.2784645f, -1.2784646f, -1.2784644f, -0.5f, 29.99f, 30.0f, 30.01f, -87.33655f, -100.0f, -109.9f,
+    -110.0f, -110.01f, -150.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, INFINITY, -INFINITY, 0.0f, -0.0f,
+    1e-45f, -1e-45f, 0x1p-126f, -0x1p-126f, 16.635532f, 17.32868f, 0.5f, 1.0f, -1.0f, 2.0f, -2.0f};
+#define SG_TESTDATA_silu {SG_BOUNDARIES(sg_silu_boundaries), 30.0f, 0x963ac3366c2a7f39ull, NULL, NULL}
+#define SG_TESTDATA_silu_backward {NULL, 0, 0.0f, 0x9bb87d4c3b63a0aaull, NULL, sg_floor_silu_backward}
 
 /* The element-wise kernels of the registry, in its order. */
 typedef void sg_unary_fn(size_t n, const float *x, float *y);
@@ -109,6 +126,12 @@ static inline sg_binary_fn *sg_map_binary(const struct sg_table *t, const struct
   sg_binary_fn *f;
   memcpy(&f, (const char *)t + k->offset, sizeof f);
   return f;
+}
+
+/* The error of out against the exact value, in the kernel's measure: ULPs,
+ * or ULPs of max(|exact|, floor) (ulp_error_floor of check.h). */
+static inline double sg_map_error(const struct sg_map_kernel *k, float out, double exact, double x, double dy) {
+  return k->data.floor ? ulp_error_floor(out, exact, k->data.floor(x, dy)) : ulp_error(out, exact);
 }
 
 static inline const struct sg_map_kernel *sg_map_kernel_named(const char *name) {

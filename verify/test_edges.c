@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Edge cases of the element-wise kernels (sigmoid, tanh, relu and their
- * derivatives) on every supported ISA: every length
+/* Edge cases of the element-wise kernels (every one of the registry:
+ * verify/oracle.h) on every supported ISA: every length
  * 0..67 (all tails of every vector width) at every misalignment of input and
  * output, guard zones that must stay untouched, in place, the streaming-store
  * path of large arrays, and the special values src/simdgrad.h states. The
@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include "check.h"
+#include "oracle.h"
 
 #define MAXN 67
 #define MAXOFF 16 /* one AVX-512 vector of floats: every misalignment */
@@ -81,22 +82,16 @@ static void fences(sg_isa isa) {
   sg_set_isa(isa);
   for (size_t n = 1; n <= MAXN; n++) {
     size_t end = per_page - n; /* the last element touches the upper fence */
-    sg_sigmoid(n, a + end, out + end);
-    sg_sigmoid(n, a, out);
-    sg_sigmoid_backward(n, b + end, a + end, out + end);
-    sg_sigmoid_backward(n, b, a, out);
-    sg_tanh(n, a + end, out + end);
-    sg_tanh(n, a, out);
-    sg_tanh_backward(n, b + end, a + end, out + end);
-    sg_tanh_backward(n, b, a, out);
-    sg_sigmoid_fast(n, a + end, out + end);
-    sg_sigmoid_fast(n, a, out);
-    sg_tanh_fast(n, a + end, out + end);
-    sg_tanh_fast(n, a, out);
-    sg_relu(n, a + end, out + end);
-    sg_relu(n, a, out);
-    sg_relu_backward(n, a + end, b + end, out + end);
-    sg_relu_backward(n, a, b, out);
+    for (size_t k = 0; k < SG_NMAP_KERNELS; k++) {
+      const struct sg_map_kernel *e = &sg_map_kernels[k];
+      if (e->binary) {
+        e->api_binary(n, b + end, a + end, out + end);
+        e->api_binary(n, b, a, out);
+      } else {
+        e->api_unary(n, a + end, out + end);
+        e->api_unary(n, a, out);
+      }
+    }
   }
 }
 
@@ -260,20 +255,13 @@ int main(void) {
   sg_isa isas[SG_ISA_COUNT];
   int k = supported_isas(isas);
   for (int j = 0; j < k; j++) {
-    tails(isas[j], "sigmoid", sg_sigmoid, NULL, 0);
-    tails(isas[j], "sigmoid_backward", NULL, sg_sigmoid_backward, 0);
-    tails(isas[j], "tanh", sg_tanh, NULL, 0);
-    tails(isas[j], "tanh_backward", NULL, sg_tanh_backward, 0);
-    tails(isas[j], "sigmoid_fast", sg_sigmoid_fast, NULL, 0);
-    tails(isas[j], "tanh_fast", sg_tanh_fast, NULL, 0);
-    tails(isas[j], "relu", sg_relu, NULL, 1);
-    tails(isas[j], "relu_backward", NULL, sg_relu_backward, 1);
+    for (size_t i = 0; i < SG_NMAP_KERNELS; i++) {
+      const struct sg_map_kernel *e = &sg_map_kernels[i];
+      tails(isas[j], e->name, e->api_unary, e->api_binary, isinf(e->hi)); /* any first input: mixed */
+      if (!e->binary && !e->data.definition) large(isas[j], e->name, e->api_unary);
+    }
     relu_sweep(isas[j]);
     fences(isas[j]);
-    large(isas[j], "sigmoid", sg_sigmoid);
-    large(isas[j], "tanh", sg_tanh);
-    large(isas[j], "sigmoid_fast", sg_sigmoid_fast);
-    large(isas[j], "tanh_fast", sg_tanh_fast);
     specials(isas[j]);
     tanh_specials(isas[j]);
     printf("edges %-7s done\n", sg_isa_name(isas[j]));

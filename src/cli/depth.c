@@ -54,7 +54,7 @@ static void depth_usage(FILE *out) {
           "\n"
           "  --depths LIST   hidden layers: N, N-M, comma-separated (default 1-20)\n"
           "  --width N       units per hidden layer (default 64)\n"
-          "  --act LIST      sigmoid, tanh, relu, sigmoid_fast, tanh_fast: repeatable\n"
+          "  --act LIST      sigmoid, tanh, relu, silu, sigmoid_fast, tanh_fast: repeatable\n"
           "                  or comma-separated (default the first three)\n"
           "  --init LIST     normal, xavier, he, lecun (N(0, 1/n_in)): likewise\n"
           "                  (default normal, xavier and he)\n"

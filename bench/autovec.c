@@ -27,6 +27,10 @@ void bench_autovec_relu(size_t n, const float *restrict x, float *restrict y) {
   for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
+void bench_autovec_silu(size_t n, const float *restrict x, float *restrict y) {
+  for (size_t i = 0; i < n; i++) y[i] = x[i] / (1.0f + expf(-x[i]));
+}
+
 /* Three passes per row, as the library's kernel and XNNPACK make them. */
 void bench_autovec_softmax(size_t rows, size_t cols, const float *restrict x, float *restrict y) {
   for (size_t r = 0; r < rows; r++) {

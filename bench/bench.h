@@ -21,6 +21,7 @@ void bench_libm_tanh(size_t n, const float *x, float *y);         /* y = tanhf(x
 void bench_autovec_sigmoid(size_t n, const float *x, float *y);
 void bench_autovec_tanh(size_t n, const float *x, float *y);
 void bench_autovec_relu(size_t n, const float *x, float *y);
+void bench_autovec_silu(size_t n, const float *x, float *y);
 void bench_autovec_softmax(size_t rows, size_t cols, const float *x, float *y);
 const char *bench_autovec_target(void); /* the vector ISA the compiler chose */
 /* Runs `reps` blocks of 64 dependent integer adds (one cycle each on any
@@ -84,13 +85,14 @@ const char *bench_dnnl_reorder(struct bench_dnnl_job *job);     /* each reorder 
 const char *bench_dnnl_run(struct bench_dnnl_job *job);         /* execute + stream wait */
 void bench_dnnl_destroy(struct bench_dnnl_job *job);
 /* The element-wise and softmax peers, one job each, run many times: forward
- * (out = f(in)) or backward from the forward's output (backward = 1: in = y,
- * out = dx from dy). eltwise: logistic (tanh = 0) or tanh over n floats.
- * softmax: softmax (log = 0) or log_softmax of each row of a rows x cols
- * row-major matrix. */
+ * (out = f(in)) or backward (backward = 1: out = dx from dy, and in = the
+ * forward's output y, or for swish its input x). eltwise: logistic, tanh or
+ * swish (x sigmoid(x), SiLU) over n floats. softmax: softmax (log = 0) or
+ * log_softmax of each row of a rows x cols row-major matrix. */
 struct bench_dnnl_op;
-const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const float *in, const float *dy,
-                                      float *out, struct bench_dnnl_op **job);
+enum bench_eltwise { BENCH_ELTWISE_LOGISTIC, BENCH_ELTWISE_TANH, BENCH_ELTWISE_SWISH };
+const char *bench_dnnl_eltwise_create(enum bench_eltwise f, int backward, size_t n, const float *in,
+                                      const float *dy, float *out, struct bench_dnnl_op **job);
 const char *bench_dnnl_softmax_create(int log, int backward, size_t rows, size_t cols, const float *in,
                                       const float *dy, float *out, struct bench_dnnl_op **job);
 const char *bench_dnnl_op_label(const struct bench_dnnl_op *job); /* the implementation */

@@ -55,6 +55,7 @@
 #endif
 
 #include "bench.h"
+#include "kernels.h"
 #include "simdgrad.h"
 
 namespace {
@@ -204,6 +205,42 @@ bool force_isa(benchmark::State &state, sg_isa isa, sg_isa *before) {
 typedef void (*UnaryKernel)(size_t n, const float *x, float *y);
 typedef void (*BinaryKernel)(size_t n, const float *a, const float *b, float *out);
 
+// The element-wise kernels of the registry (src/kernels.h), with their peers
+// (space-separated benchmark names).
+struct MapKernel {
+  const char *name;
+  UnaryKernel unary;   // MAP1
+  BinaryKernel binary; // MAP2
+  const char *peers;
+};
+#define SG_BENCH_MAP1(name, peers) {#name, sg_##name, nullptr, peers},
+#define SG_BENCH_MAP2(name, peers) {#name, nullptr, sg_##name, peers},
+#define SG_BENCH_ROWS1(name, peers)
+#define SG_BENCH_ROWS2(name, peers)
+#define SG_BENCH_XENT(name, peers)
+#define SG_BENCH_DENSE_FORWARD(name, peers)
+#define SG_BENCH_DENSE_BACKWARD(name, peers)
+#define SG_BENCH_OUTER(name, peers)
+#define SG_BENCH(name, shape, bound, lo, hi, oracle, peers) SG_BENCH_##shape(name, peers)
+const MapKernel kMapKernels[] = {SG_KERNELS(SG_BENCH)};
+#undef SG_BENCH
+
+std::vector<std::string> split_words(const char *text) {
+  std::vector<std::string> words;
+  std::string w;
+  for (const char *p = text;; p++) {
+    if (*p && *p != ' ') {
+      w += *p;
+      continue;
+    }
+    if (!w.empty()) words.push_back(w), w.clear();
+    if (!*p) return words;
+  }
+}
+
+// The two sigmoid tiers, for the input_range probe.
+const std::pair<const char *, UnaryKernel> kSigmoidTiers[] = {{"sigmoid", sg_sigmoid}, {"sigmoid_fast", sg_sigmoid_fast}};
+
 // An element-wise kernel (sg_sigmoid, sg_tanh_backward, ...) with isa forced.
 void bm_unary(benchmark::State &state, sg_isa isa, UnaryKernel f) {
   sg_isa before;
@@ -308,15 +345,15 @@ bool run_dnnl(benchmark::State &state, bench_dnnl_op *job, const char *err) {
 
 // oneDNN's eltwise logistic or tanh, forward, or backward from the forward's
 // output (as simdgrad's backward kernels), one thread.
-void bm_onednn_eltwise(benchmark::State &state, bool tanh, bool backward) {
+void bm_onednn_eltwise(benchmark::State &state, bench_eltwise f, bool backward) {
 #ifdef SG_BENCH_ONEDNN
   size_t n = size_t(state.range(0));
   Buffers b = buffers(n);
   bench_dnnl_op *job = nullptr;
-  const char *err = bench_dnnl_eltwise_create(tanh, backward, n, b.x, b.dy, b.y, &job);
+  const char *err = bench_dnnl_eltwise_create(f, backward, n, b.x, b.dy, b.y, &job);
   if (run_dnnl(state, job, err)) set_elementwise_counters(state, n, backward ? 12 : 8);
 #else
-  (void)tanh, (void)backward;
+  (void)f, (void)backward;
   state.SkipWithError("oneDNN not found by configure");
 #endif
 }
@@ -858,26 +895,22 @@ void register_cpu_clock() {
 }
 
 void register_elementwise_set() {
-  const std::pair<const char *, UnaryKernel> forward[] = {{"sigmoid", sg_sigmoid},
-                                                         {"sigmoid_fast", sg_sigmoid_fast},
-                                                         {"tanh", sg_tanh},
-                                                         {"tanh_fast", sg_tanh_fast},
-                                                         {"relu", sg_relu}};
-  const std::pair<const char *, BinaryKernel> backward[] = {
-      {"sigmoid_backward", sg_sigmoid_backward}, {"tanh_backward", sg_tanh_backward}, {"relu_backward", sg_relu_backward}};
   // The peers: libm and the compiler's loops, XNNPACK's operator (the
   // installed XNNPACK has f32 sigmoid but no f32 tanh), SLEEF's vector
   // functions, and memcpy of the same bytes as the roof.
   const std::pair<const char *, UnaryKernel> loops[] = {
       {"libm_sigmoid", bench_libm_sigmoid},       {"autovec_sigmoid", bench_autovec_sigmoid},
       {"libm_tanh", bench_libm_tanh},             {"autovec_tanh", bench_autovec_tanh},
-      {"autovec_relu", bench_autovec_relu}};
-  // Names are <kernel>/<isa> or <peer>; Arg(n) appends /<n>.
+      {"autovec_relu", bench_autovec_relu},       {"autovec_silu", bench_autovec_silu}};
+  // Names are <kernel>/<isa> or <peer>; Arg(n) appends /<n>. The kernels:
+  // every element-wise one of the registry.
   for (int64_t n : elementwise_sizes()) {
-    for (auto k : forward)
-      for (sg_isa isa : isas_of_this_arch()) add(k.first + ("/" + std::string(sg_isa_name(isa))), bm_unary, isa, k.second)->Arg(n);
-    for (auto k : backward)
-      for (sg_isa isa : isas_of_this_arch()) add(k.first + ("/" + std::string(sg_isa_name(isa))), bm_binary, isa, k.second)->Arg(n);
+    for (const MapKernel &k : kMapKernels)
+      for (sg_isa isa : isas_of_this_arch()) {
+        std::string name = k.name + ("/" + std::string(sg_isa_name(isa)));
+        if (k.unary) add(name, bm_unary, isa, k.unary)->Arg(n);
+        else add(name, bm_binary, isa, k.binary)->Arg(n);
+      }
     // XNNPACK runs a contiguous batch x channels matrix as one flat array: on
     // the Zen 5 machine one row of n channels and rows of 64, 256, 1024 or 4096
     // channels measured within 1% of each other (9.70-9.72 G/s at n = 4096),
@@ -890,10 +923,12 @@ void register_elementwise_set() {
     add("sleef_tanhf8_loop", bm_sleef, SG_ISA_AVX2, SleefJob::kTanh)->Arg(n);
 #endif
     for (auto l : loops) add(l.first, bm_peer_loop, l.second)->Arg(n);
-    add("onednn_sigmoid", bm_onednn_eltwise, false, false)->Arg(n);
-    add("onednn_tanh", bm_onednn_eltwise, true, false)->Arg(n);
-    add("onednn_sigmoid_backward", bm_onednn_eltwise, false, true)->Arg(n);
-    add("onednn_tanh_backward", bm_onednn_eltwise, true, true)->Arg(n);
+    add("onednn_sigmoid", bm_onednn_eltwise, BENCH_ELTWISE_LOGISTIC, false)->Arg(n);
+    add("onednn_tanh", bm_onednn_eltwise, BENCH_ELTWISE_TANH, false)->Arg(n);
+    add("onednn_swish", bm_onednn_eltwise, BENCH_ELTWISE_SWISH, false)->Arg(n);
+    add("onednn_sigmoid_backward", bm_onednn_eltwise, BENCH_ELTWISE_LOGISTIC, true)->Arg(n);
+    add("onednn_tanh_backward", bm_onednn_eltwise, BENCH_ELTWISE_TANH, true)->Arg(n);
+    add("onednn_swish_backward", bm_onednn_eltwise, BENCH_ELTWISE_SWISH, true)->Arg(n);
     add("memcpy", bm_memcpy)->Arg(n);
   }
 #ifdef SG_BENCH_X86
@@ -910,9 +945,9 @@ void register_elementwise_set() {
       for (auto r : ranges)
         if (isa != SG_ISA_SCALAR) {
           char name[96];
-          std::snprintf(name, sizeof name, "input_range/%s/%s/%g..%g", forward[k].first, sg_isa_name(isa), r.first,
-                        r.second);
-          add(name, bm_sigmoid_range, isa, forward[k].second, r.first, r.second);
+          std::snprintf(name, sizeof name, "input_range/%s/%s/%g..%g", kSigmoidTiers[k].first, sg_isa_name(isa),
+                        r.first, r.second);
+          add(name, bm_sigmoid_range, isa, kSigmoidTiers[k].second, r.first, r.second);
         }
   register_cpu_clock();
 }
@@ -1193,18 +1228,20 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     std::fprintf(out, "\nsummary (medians; G = 1e9 elements/s):\n");
     double ghz = get("cpu_clock/add_chain");
     if (ghz > 0) std::fprintf(out, "  core clock (dependent adds): %.2f GHz\n", ghz);
-    if (ran("sigmoid/") || ran("sigmoid_fast/") || ran("tanh/") || ran("tanh_fast/") || ran("divps_throughput/")) sigmoid_summary(out, ghz);
+    bool elementwise = ran("divps_throughput/");
+    for (const MapKernel &k : kMapKernels) elementwise = elementwise || ran(k.name + std::string("/"));
+    if (elementwise) sigmoid_summary(out, ghz);
     if (ran("softmax/") || ran("xnnpack_softmax/") || ran("log_softmax/") || ran("softmax_xent/") ||
         ran("softmax_backward/"))
       softmax_summary(out);
-    if (ran("dense_") || ran("openblas_") || ran("onednn_") || ran("xnnpack_fc_") || ran("outer/") ||
-        ran("fma_peak/"))
+    if (ran("dense_") || ran("openblas_") || ran("onednn_plain_") || ran("onednn_any_") || ran("xnnpack_fc_") ||
+        ran("outer/") || ran("fma_peak/"))
       dense_summary(out, ghz);
   }
 
  private:
   // The best ISA of an element-wise kernel at each size, and its ratio to each peer.
-  void best_vs_peers(std::FILE *out, const char *kernel, std::initializer_list<const char *> peers,
+  void best_vs_peers(std::FILE *out, const char *kernel, const std::vector<std::string> &peers,
                      double ghz) const {
     for (int64_t n : {kSmall, kLarge}) {
       std::string sn = std::to_string(n), best_isa;
@@ -1218,26 +1255,21 @@ class SummaryReporter : public benchmark::ConsoleReporter {
                    best / 1e9);
       if (ghz > 0) std::fprintf(out, " (%.2f cycles per 16 elements)", 16 * ghz * 1e9 / best);
       std::fprintf(out, "\n");
-      for (const char *peer : peers) {
-        double v = get(std::string(peer) + "/" + sn);
-        if (v > 0) std::fprintf(out, "    / %-18s %7.3f G/s = %6.3fx\n", peer, v / 1e9, best / v);
+      for (const std::string &peer : peers) {
+        double v = get(peer + "/" + sn);
+        if (v > 0) std::fprintf(out, "    / %-18s %7.3f G/s = %6.3fx\n", peer.c_str(), v / 1e9, best / v);
       }
     }
   }
 
   void sigmoid_summary(std::FILE *out, double ghz) const {
-    for (const char *sigmoid : {"sigmoid", "sigmoid_fast"})
-      best_vs_peers(out, sigmoid,
-                    {"xnnpack_sigmoid", "onednn_sigmoid", "sleef_expf16_loop", "sleef_expf8_loop", "libm_sigmoid",
-                     "autovec_sigmoid", "memcpy", "stream_copy/avx512"},
-                    ghz);
-    for (const char *tanh : {"tanh", "tanh_fast"})
-      best_vs_peers(out, tanh,
-                    {"onednn_tanh", "sleef_tanhf16_loop", "sleef_tanhf8_loop", "libm_tanh", "autovec_tanh", "memcpy"},
-                    ghz);
-    best_vs_peers(out, "sigmoid_backward", {"onednn_sigmoid_backward", "memcpy"}, ghz);
-    best_vs_peers(out, "tanh_backward", {"onednn_tanh_backward", "memcpy"}, ghz);
-    best_vs_peers(out, "relu", {"autovec_relu", "memcpy"}, ghz);
+    // every element-wise kernel against its peers in the registry; the
+    // sigmoids against the streaming-copy probe too (their DRAM-size roof)
+    for (const MapKernel &k : kMapKernels) {
+      std::vector<std::string> peers = split_words(k.peers);
+      if (std::strncmp(k.name, "sigmoid", 7) == 0 && !k.binary) peers.push_back("stream_copy/avx512");
+      best_vs_peers(out, k.name, peers, ghz);
+    }
     for (sg_isa isa : isas_of_this_arch()) {
       double v = get(std::string("sigmoid_latency/") + sg_isa_name(isa));
       if (!(v > 0)) continue;

@@ -25,42 +25,40 @@ use JSON::PP ();
 
 # ---- what the benchmark names mean -------------------------------------------
 #
-# THE PEER MAP, the one place that says which peers each simdgrad kernel is
-# compared with, and the kernel's class (how its size reads and how it is
-# plotted):
+# THE PEER MAP: which peers each simdgrad kernel is compared with, and the
+# kernel's class (how its size reads and how it is plotted), read from the
+# kernel registry, src/kernels.h (its peers column; the registry's shape
+# gives the class):
 #   elementwise  <kernel>/<isa>/<n>            size = n elements
 #   rowwise      <kernel>/<isa>/<rows>x<cols>  size = rows x cols elements
 #   dense        <kernel>/<isa>/b<batch>_<in>x<out>, size = 2 batch in out
 #                flops per call; outer/<isa>/<m>x<n>, size = m x n elements
+# An entry benchmarked as several products ("dW: peers; dX: peers") gives a
+# kernel per product, dense_dW and dense_dX.
 # `memcpy` is the bandwidth roof: compared by bytes/s (a fraction of the
 # roof), every other peer by items/s (a speedup; > 1 = simdgrad faster).
 # A kernel missing here is classed by its size's form; a peer missing here is
 # matched to the measured kernel its name ends with (autovec_foo -> foo), and
 # the report lists it; otherwise it stands alone (kernel = its own name).
-my @PEER_MAP = (
-  sigmoid          => [elementwise => qw(xnnpack_sigmoid onednn_sigmoid sleef_expf16_loop
-                                         sleef_expf8_loop libm_sigmoid autovec_sigmoid memcpy)],
-  sigmoid_fast     => [elementwise => qw(xnnpack_sigmoid onednn_sigmoid sleef_expf16_loop
-                                         sleef_expf8_loop libm_sigmoid autovec_sigmoid memcpy)],
-  sigmoid_backward => [elementwise => qw(onednn_sigmoid_backward memcpy)],
-  tanh             => [elementwise => qw(onednn_tanh sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh
-                                         autovec_tanh memcpy)],
-  tanh_fast        => [elementwise => qw(onednn_tanh sleef_tanhf16_loop sleef_tanhf8_loop libm_tanh
-                                         autovec_tanh memcpy)],
-  tanh_backward    => [elementwise => qw(onednn_tanh_backward memcpy)],
-  relu             => [elementwise => qw(autovec_relu memcpy)],
-  relu_backward    => [elementwise => qw(memcpy)],
-  softmax          => [rowwise => qw(xnnpack_softmax onednn_softmax autovec_softmax memcpy)],
-  log_softmax      => [rowwise => qw(onednn_log_softmax memcpy)],
-  softmax_xent     => [rowwise => qw(memcpy)],
-  softmax_backward => [rowwise => qw(onednn_softmax_backward memcpy)],
-  log_softmax_backward => [rowwise => qw(onednn_log_softmax_backward memcpy)],
-  dense_forward    => [dense => qw(openblas_forward onednn_plain_forward onednn_any_forward
-                                   xnnpack_fc_forward)],
-  dense_dW         => [dense => qw(openblas_dW onednn_plain_dW onednn_any_dW)],
-  dense_dX         => [dense => qw(openblas_dX onednn_plain_dX onednn_any_dX)],
-  outer            => [dense => qw(openblas_sger)],
-);
+my %CLASS_OF_SHAPE = (MAP1 => 'elementwise', MAP2 => 'elementwise', ROWS1 => 'rowwise', ROWS2 => 'rowwise',
+                      XENT => 'rowwise', DENSE_FORWARD => 'dense', DENSE_BACKWARD => 'dense', OUTER => 'dense');
+my @PEER_MAP = do {
+  my $registry = dirname(__FILE__) . '/../src/kernels.h';
+  open my $fh, '<', $registry or die "merge-results.pl: $registry: $!\n";
+  my $text = do { local $/; <$fh> };
+  $text =~ s/\\\n//g; # the macro's continued lines
+  my @map;
+  while ($text =~ /\bX\((\w+),\s*(\w+),[^"]*"([^"]*)"\)/g) {
+    my ($name, $shape, $peers) = ($1, $2, $3);
+    my $class = $CLASS_OF_SHAPE{$shape} // 'other';
+    for my $part (split /;\s*/, $peers) {
+      my ($product, $list) = $part =~ /^(\w+):\s*(.*)$/ ? ("dense_$1", $2) : ($name, $part);
+      push @map, $product => [$class => split ' ', $list];
+    }
+  }
+  die "merge-results.pl: no kernels in $registry\n" unless @map;
+  @map;
+};
 my $ROOF = 'memcpy';
 # Machine probes, not kernels (they explain what bounds a kernel).
 my %PROBES = map { $_ => 1 } qw(fma_peak cpu_clock divps_throughput sigmoid_latency stream_copy input_range);

@@ -324,13 +324,15 @@ static const char *make_op(dnnl_primitive_desc_t pd, const dnnl_memory_desc_t *m
 }
 
 /* The arguments of a forward (SRC in, DST out) and of a backward from the
- * forward's output (DST y, DIFF_DST dy, DIFF_SRC dx), as simdgrad's backward
- * kernels take them. */
+ * forward's output (DST y, DIFF_DST dy, DIFF_SRC dx) or from its input (SRC
+ * x, for swish), as simdgrad's backward kernels take them. */
 static const int fwd_args[] = {DNNL_ARG_SRC, DNNL_ARG_DST};
 static const int bwd_args[] = {DNNL_ARG_DST, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
+static const int bwd_src_args[] = {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC};
 
-static const char *make_pass(const_dnnl_op_desc_t fwd, const_dnnl_op_desc_t bwd, const dnnl_memory_desc_t *md,
-                             const float *in, const float *dy, float *out, struct bench_dnnl_op **out_job) {
+static const char *make_pass(const_dnnl_op_desc_t fwd, const_dnnl_op_desc_t bwd, int bwd_from_src,
+                             const dnnl_memory_desc_t *md, const float *in, const float *dy, float *out,
+                             struct bench_dnnl_op **out_job) {
   *out_job = NULL;
   dnnl_primitive_desc_t pd = NULL, hint = NULL;
   const char *err = failed(dnnl_primitive_desc_create(bwd ? &hint : &pd, fwd, NULL, engine, NULL), "primitive_desc");
@@ -341,26 +343,30 @@ static const char *make_pass(const_dnnl_op_desc_t fwd, const_dnnl_op_desc_t bwd,
     return err;
   }
   void *data[3] = {(void *)in, bwd ? (void *)dy : out, out};
-  return make_op(pd, md, bwd ? 3 : 2, bwd ? bwd_args : fwd_args, data, out_job);
+  return make_op(pd, md, bwd ? 3 : 2, !bwd ? fwd_args : bwd_from_src ? bwd_src_args : bwd_args, data, out_job);
 }
 
-/* oneDNN's eltwise on n floats (one 1-D memory, tag a): forward logistic or
- * tanh, or their backward from the forward's output (the use_dst_for_bwd
- * algorithms). */
-const char *bench_dnnl_eltwise_create(int tanh, int backward, size_t n, const float *in, const float *dy,
-                                      float *out, struct bench_dnnl_op **out_job) {
+/* oneDNN's eltwise on n floats (one 1-D memory, tag a): forward logistic,
+ * tanh or swish (alpha 1: SiLU), or their backward, logistic and tanh from
+ * the forward's output (the use_dst_for_bwd algorithms), swish from its
+ * input. */
+const char *bench_dnnl_eltwise_create(enum bench_eltwise f, int backward, size_t n, const float *in,
+                                      const float *dy, float *out, struct bench_dnnl_op **out_job) {
   *out_job = NULL;
   const char *err = bench_dnnl_init();
   if (err) return err;
-  dnnl_alg_kind_t alg = backward ? (tanh ? dnnl_eltwise_tanh_use_dst_for_bwd : dnnl_eltwise_logistic_use_dst_for_bwd)
-                                 : (tanh ? dnnl_eltwise_tanh : dnnl_eltwise_logistic);
+  static const dnnl_alg_kind_t fwd_alg[] = {dnnl_eltwise_logistic, dnnl_eltwise_tanh, dnnl_eltwise_swish};
+  static const dnnl_alg_kind_t bwd_alg[] = {dnnl_eltwise_logistic_use_dst_for_bwd,
+                                            dnnl_eltwise_tanh_use_dst_for_bwd, dnnl_eltwise_swish};
+  dnnl_alg_kind_t alg = backward ? bwd_alg[f] : fwd_alg[f];
+  const float alpha = f == BENCH_ELTWISE_SWISH ? 1.0f : 0.0f;
   dnnl_dims_t dims = {(dnnl_dim_t)n};
   dnnl_memory_desc_t md;
   dnnl_memory_desc_init_by_tag(&md, 1, dims, dnnl_f32, dnnl_a);
   dnnl_eltwise_desc_t fwd, bwd;
-  err = failed(dnnl_eltwise_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, 0.0f, 0.0f), "eltwise desc");
-  if (!err && backward) err = failed(dnnl_eltwise_backward_desc_init(&bwd, alg, &md, &md, 0.0f, 0.0f), "eltwise backward desc");
-  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, &md, in, dy, out, out_job);
+  err = failed(dnnl_eltwise_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, alpha, 0.0f), "eltwise desc");
+  if (!err && backward) err = failed(dnnl_eltwise_backward_desc_init(&bwd, alg, &md, &md, alpha, 0.0f), "eltwise backward desc");
+  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, f == BENCH_ELTWISE_SWISH, &md, in, dy, out, out_job);
 }
 
 /* oneDNN's softmax (v2: softmax_accurate, or softmax_log for log_softmax)
@@ -378,7 +384,7 @@ const char *bench_dnnl_softmax_create(int log, int backward, size_t rows, size_t
   dnnl_softmax_v2_desc_t fwd, bwd;
   err = failed(dnnl_softmax_v2_forward_desc_init(&fwd, dnnl_forward_training, alg, &md, &md, 1), "softmax desc");
   if (!err && backward) err = failed(dnnl_softmax_v2_backward_desc_init(&bwd, alg, &md, &md, &md, 1), "softmax backward desc");
-  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, &md, in, dy, out, out_job);
+  return err ? err : make_pass(&fwd, backward ? &bwd : NULL, 0, &md, in, dy, out, out_job);
 }
 
 const char *bench_dnnl_op_label(const struct bench_dnnl_op *job) { return job->label; }

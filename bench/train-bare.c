@@ -144,16 +144,9 @@ int main(int argc, char **argv) {
   printf("epoch\ttrain_loss\tseconds\n");
   for (size_t e = 1; e <= epochs; e++) {
     double t0 = now_seconds(), loss_sum = 0.0;
-    for (size_t i = train.count; i > 1; i--) {
-      size_t j = (size_t)(sg_splitmix64(&rng) % i), t = order[i - 1];
-      order[i - 1] = order[j], order[j] = t;
-    }
+    shuffle_order(order, train.count, &rng);
     for (size_t k = 0; k < batches; k++) {
-      size_t first = k * batch, n = train.count - first < batch ? train.count - first : batch;
-      for (size_t r = 0; r < n; r++) {
-        memcpy(xb + r * PIXELS, train.x + order[first + r] * PIXELS, PIXELS * sizeof *xb);
-        yb[r] = train.label[order[first + r]];
-      }
+      size_t n = gather_batch(&train, order, k, batch, xb, yb);
       for (size_t l = 0; l < depth; l++) {
         sg_dense_forward(n, width[l], width[l + 1], l ? h[l - 1] : xb, W[l], b[l], u[l]);
         if (l + 1 < depth) activate(act, n * width[l + 1], u[l], h[l]);

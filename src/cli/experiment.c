@@ -335,6 +335,23 @@ static void report_idx_error(const char *cmd, char *err) {
   free(err);
 }
 
+void shuffle_order(size_t *order, size_t count, uint64_t *rng) {
+  for (size_t i = count; i > 1; i--) {
+    size_t j = (size_t)(sg_splitmix64(rng) % i), t = order[i - 1];
+    order[i - 1] = order[j], order[j] = t;
+  }
+}
+
+size_t gather_batch(const struct dataset *d, const size_t *order, size_t b, size_t batch, float *x,
+                    uint32_t *labels) {
+  size_t first = b * batch, n = d->count - first < batch ? d->count - first : batch;
+  for (size_t r = 0; r < n; r++) {
+    memcpy(x + r * PIXELS, d->x + order[first + r] * PIXELS, PIXELS * sizeof *x);
+    labels[r] = d->label[order[first + r]];
+  }
+  return n;
+}
+
 /* One images + labels pair (see experiment.h). Both headers are read first and checked against
  * the task (28x28 images), each other and the machine's memory (with the
  * float copy made here), so a corrupt header is refused before any of the

@@ -69,6 +69,15 @@ struct dataset {
 };
 int load_fashion(const char *cmd, const char *dir, const char *prefix, struct dataset *d);
 
+/* An epoch's order of the training set: order[0..count) shuffled in place
+ * (Fisher-Yates over the seeded stream rng). And minibatch b of batch rows
+ * in that order gathered into x (rows x 784) and labels: the number of rows
+ * (the last minibatch may be short). `simdgrad train` and the bare loop of
+ * bench/train-bare.c take the same batches through these. */
+void shuffle_order(size_t *order, size_t count, uint64_t *rng);
+size_t gather_batch(const struct dataset *d, const size_t *order, size_t b, size_t batch, float *x,
+                    uint32_t *labels);
+
 /* An output file of the experiments. Every write is checked: out_file_check
  * after a batch of writes, out_file_close at the end; each says what failed
  * on stderr ("simdgrad CMD: cannot write PATH: ...") and returns -1. */

@@ -195,16 +195,9 @@ int cmd_train(int argc, char **argv) {
   for (size_t e = 1; e <= epochs; e++) {
     double t0 = now_seconds(), loss_sum = 0.0, stats_seconds = 0.0;
     memset(sum, 0, depth * sizeof *sum);
-    for (size_t i = train.count; i > 1; i--) { /* Fisher-Yates, seeded */
-      size_t j = (size_t)(sg_splitmix64(&rng) % i), t = order[i - 1];
-      order[i - 1] = order[j], order[j] = t;
-    }
+    shuffle_order(order, train.count, &rng);
     for (size_t b = 0; b < batches; b++) {
-      size_t first = b * batch, n = train.count - first < batch ? train.count - first : batch;
-      for (size_t r = 0; r < n; r++) {
-        memcpy(xb + r * PIXELS, train.x + order[first + r] * PIXELS, PIXELS * sizeof *xb);
-        yb[r] = train.label[order[first + r]];
-      }
+      size_t n = gather_batch(&train, order, b, batch, xb, yb);
       if (sg_mlp_forward(m, n, xb)) {
         fprintf(stderr, "\nsimdgrad train: out of memory\n");
         goto done;

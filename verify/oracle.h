@@ -116,6 +116,12 @@ static const struct sg_map_kernel sg_map_kernels[] = {SG_KERNELS(SG_MAPK)};
 #undef SG_MAPK
 #define SG_NMAP_KERNELS (sizeof sg_map_kernels / sizeof *sg_map_kernels)
 
+/* Every entry's bound, by its SG_ENTRY_<name> (the row-wise and dense tests
+ * read theirs here). */
+#define SG_BOUND(name, shape, bound, ...) bound,
+static const double sg_bound[SG_ENTRY_COUNT] = {SG_KERNELS(SG_BOUND)};
+#undef SG_BOUND
+
 /* The kernel of ISA table t for entry k, unary or binary. */
 static inline sg_unary_fn *sg_map_unary(const struct sg_table *t, const struct sg_map_kernel *k) {
   sg_unary_fn *f;

@@ -23,7 +23,7 @@
 struct isa_desc {
   const char *name;
   int (*runs)(const struct sg_cpu *cpu); /* NULL: built without it */
-  void (*fill)(struct sg_table *t);
+  void (*fill_table)(struct sg_table *t);
   sg_isa base;
 };
 static int runs_always(const struct sg_cpu *c) { return (void)c, 1; }
@@ -101,7 +101,7 @@ static void init(void) {
     supported[i] = isas[i].runs && isas[i].runs(&cpu);
     if (!supported[i]) continue;
     if (i != SG_ISA_SCALAR) tables[i] = tables[isas[i].base];
-    isas[i].fill(&tables[i]);
+    isas[i].fill_table(&tables[i]);
     choice = (sg_isa)i;
   }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The C side of the benchmark shim: peers and probes written in C so each can
  * be compiled with the flags it needs (libm plainly, SLEEF and the divider
- * probes with their ISA's flags). bench/main.cc calls them. */
+ * probes with their ISA's flags). The C++ shim (bench/driver.cc and the
+ * sets, bench/set_*.cc, bench/probes.cc) calls them. */
 #ifndef SG_BENCH_H
 #define SG_BENCH_H
 

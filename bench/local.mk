@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# make bench: the Google Benchmark suite (bench/main.cc, a C++ shim over the C
-# API) against its peers, in one run. Nothing here is built by make or make
-# check: the program is an EXTRA_PROGRAM that only `make bench` asks for.
+# make bench: the Google Benchmark suite (a C++ shim over the C API: the
+# driver bench/driver.cc with bench/driver.h, one file per set,
+# bench/set_elementwise.cc, bench/set_softmax.cc and bench/set_dense.cc, and
+# the machine probes bench/probes.cc) against its peers, in one run. Nothing
+# here is built by make or make check: the program is an EXTRA_PROGRAM that
+# only `make bench` asks for.
 #
 #   make bench                                   run every set, write one JSON each
 #                                                (one L1 and one DRAM size per kernel, ~4 min)
@@ -26,7 +29,8 @@
 # openblas_set_num_threads(1) and omp_set_num_threads(1): the dense set
 # compares single threads.
 EXTRA_LIBRARIES =
-BENCH_SOURCES = bench/main.cc bench/bench.h bench/peers.c
+BENCH_SOURCES = bench/driver.cc bench/driver.h bench/set_elementwise.cc bench/set_softmax.cc \
+	bench/set_dense.cc bench/probes.cc bench/bench.h bench/peers.c
 BENCH_XNNPACK_SOURCES = bench/xnnpack.c
 BENCH_OPENBLAS_SOURCES = bench/openblas.c
 BENCH_ONEDNN_SOURCES = bench/onednn.c

@@ -186,23 +186,109 @@ int sg_shape_ok(size_t a, size_t b) {
   return 1;
 }
 
+/* ---- splitting the work among threads ----------------------------------
+ * By output only: an element-wise kernel's array in runs of whole 64-byte
+ * lines, a row-wise kernel's matrix in runs of whole rows; each run is one
+ * call of the same kernel, which computes each output as it would in one
+ * call. A split that would give a thread less than SG_PAR_MIN elements
+ * stays on the calling thread. */
+#define SG_PAR_MIN ((size_t)1 << 16)
+#define SG_LINE 16 /* floats per 64-byte line */
+
+typedef void map1_fn SG_SHAPE_MAP1;
+typedef void map2_fn SG_SHAPE_MAP2;
+typedef void rows1_fn SG_SHAPE_ROWS1;
+typedef void rows2_fn SG_SHAPE_ROWS2;
+
+/* Run i of n items cut into tasks runs, each a multiple of unit items (the
+ * last one takes the rest). */
+static void run_of(size_t n, size_t tasks, size_t unit, size_t i, size_t *lo, size_t *hi) {
+  size_t per = (n / tasks + unit - 1) / unit * unit;
+  *lo = i * per < n ? i * per : n;
+  *hi = i + 1 == tasks || *lo + per > n ? n : *lo + per;
+}
+
+struct split_job {
+  void (*fn)(void); /* the kernel, cast back by the task */
+  size_t n, cols, tasks;
+  const float *a, *b;
+  float *out;
+};
+
+static void map1_task(void *ctx, size_t i) {
+  const struct split_job *j = ctx;
+  size_t lo, hi;
+  run_of(j->n, j->tasks, SG_LINE, i, &lo, &hi);
+  if (hi > lo) ((map1_fn *)j->fn)(hi - lo, j->a + lo, j->out + lo);
+}
+
+static void map2_task(void *ctx, size_t i) {
+  const struct split_job *j = ctx;
+  size_t lo, hi;
+  run_of(j->n, j->tasks, SG_LINE, i, &lo, &hi);
+  if (hi > lo) ((map2_fn *)j->fn)(hi - lo, j->a + lo, j->b + lo, j->out + lo);
+}
+
+static void rows1_task(void *ctx, size_t i) {
+  const struct split_job *j = ctx;
+  size_t lo, hi;
+  run_of(j->n, j->tasks, 1, i, &lo, &hi);
+  if (hi > lo) ((rows1_fn *)j->fn)(hi - lo, j->cols, j->a + lo * j->cols, j->out + lo * j->cols);
+}
+
+static void rows2_task(void *ctx, size_t i) {
+  const struct split_job *j = ctx;
+  size_t lo, hi;
+  run_of(j->n, j->tasks, 1, i, &lo, &hi);
+  if (hi > lo)
+    ((rows2_fn *)j->fn)(hi - lo, j->cols, j->a + lo * j->cols, j->b + lo * j->cols, j->out + lo * j->cols);
+}
+
+static void map1(map1_fn *fn, size_t n, const float *x, float *y) {
+  size_t tasks = sg_split(n, SG_PAR_MIN);
+  if (tasks == 1) return fn(n, x, y);
+  struct split_job j = {(void (*)(void))fn, n, 0, tasks, x, NULL, y};
+  sg_parallel(tasks, map1_task, &j);
+}
+
+static void map2(map2_fn *fn, size_t n, const float *a, const float *b, float *out) {
+  size_t tasks = sg_split(n, SG_PAR_MIN);
+  if (tasks == 1) return fn(n, a, b, out);
+  struct split_job j = {(void (*)(void))fn, n, 0, tasks, a, b, out};
+  sg_parallel(tasks, map2_task, &j);
+}
+
+static void rows1(rows1_fn *fn, size_t rows, size_t cols, const float *x, float *y) {
+  size_t tasks = sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
+  if (tasks == 1) return fn(rows, cols, x, y);
+  struct split_job j = {(void (*)(void))fn, rows, cols, tasks, x, NULL, y};
+  sg_parallel(tasks, rows1_task, &j);
+}
+
+static void rows2(rows2_fn *fn, size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
+  size_t tasks = sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
+  if (tasks == 1) return fn(rows, cols, y, dy, dx);
+  struct split_job j = {(void (*)(void))fn, rows, cols, tasks, y, dy, dx};
+  sg_parallel(tasks, rows2_task, &j);
+}
+
 /* The element-wise and row-wise entry points, from the registry: their
  * kernels see only non-empty sizes. */
 #define SG_API_MAP1(name)                                                                     \
   void sg_##name(size_t n, const float *x, float *y) {                                        \
-    if (n && sg_shape_ok(n, 1)) sg_table_active()->name(n, x, y);                             \
+    if (n && sg_shape_ok(n, 1)) map1(sg_table_active()->name, n, x, y);                       \
   }
 #define SG_API_MAP2(name)                                                                     \
   void sg_##name(size_t n, const float *a, const float *b, float *out) {                      \
-    if (n && sg_shape_ok(n, 1)) sg_table_active()->name(n, a, b, out);                        \
+    if (n && sg_shape_ok(n, 1)) map2(sg_table_active()->name, n, a, b, out);                  \
   }
 #define SG_API_ROWS1(name)                                                                    \
   void sg_##name(size_t rows, size_t cols, const float *x, float *y) {                        \
-    if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->name(rows, cols, x, y);   \
+    if (rows && cols && sg_shape_ok(rows, cols)) rows1(sg_table_active()->name, rows, cols, x, y); \
   }
 #define SG_API_ROWS2(name)                                                                    \
   void sg_##name(size_t rows, size_t cols, const float *y, const float *dy, float *dx) {      \
-    if (rows && cols && sg_shape_ok(rows, cols)) sg_table_active()->name(rows, cols, y, dy, dx); \
+    if (rows && cols && sg_shape_ok(rows, cols)) rows2(sg_table_active()->name, rows, cols, y, dy, dx); \
   }
 /* the others are written out below */
 #define SG_API_XENT(name)
@@ -213,15 +299,47 @@ int sg_shape_ok(size_t a, size_t b) {
 SG_KERNELS(SG_API)
 #undef SG_API
 
+typedef void xent_fn SG_SHAPE_XENT;
+struct xent_job {
+  xent_fn *fn;
+  size_t rows, cols, tasks;
+  const float *logits;
+  const uint32_t *labels;
+  float *probs, *delta;
+  double inv_rows, *row_loss;
+};
+
+static void xent_task(void *ctx, size_t i) {
+  const struct xent_job *j = ctx;
+  size_t lo, hi;
+  run_of(j->rows, j->tasks, 1, i, &lo, &hi);
+  if (hi > lo)
+    j->fn(hi - lo, j->cols, j->logits + lo * j->cols, j->labels + lo, j->probs ? j->probs + lo * j->cols : NULL,
+          j->delta ? j->delta + lo * j->cols : NULL, j->inv_rows, j->row_loss + lo);
+}
+
 float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint32_t *labels,
                       float *probs, float *delta) {
   union { uint32_t u; float f; } nan = {0x7fc00000u};
   if (!sg_shape_ok(rows, cols)) return nan.f;
   if (!rows) return 0.0f;
   if (!cols) return nan.f; /* every label is out of range */
-  float loss;
-  sg_table_active()->softmax_xent(rows, cols, logits, labels, probs, delta, &loss);
-  return loss;
+  /* The rows' losses summed in row order, block by block: the sum's bits
+   * are those of one pass, whatever the split. */
+  enum { BLOCK = 4096 };
+  double row_loss[BLOCK], total = 0.0, inv_rows = 1.0 / (double)rows;
+  struct xent_job j = {sg_table_active()->softmax_xent, 0, cols, 1, logits, labels, probs, delta, inv_rows, row_loss};
+  for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
+    j.rows = rows - r0 < BLOCK ? rows - r0 : BLOCK;
+    j.tasks = sg_split(j.rows, (SG_PAR_MIN + cols - 1) / cols);
+    sg_parallel(j.tasks, xent_task, &j);
+    for (size_t r = 0; r < j.rows; r++) total += row_loss[r];
+    j.logits += j.rows * cols, j.labels += j.rows;
+    if (j.probs) j.probs += j.rows * cols;
+    if (j.delta) j.delta += j.rows * cols;
+  }
+  double mean = total / (double)rows;
+  return isnan(mean) ? nan.f : (float)mean;
 }
 
 /* Dense layer: the kernels see only non-empty shapes; an empty reduction

@@ -64,6 +64,16 @@ const struct sg_table *sg_table_active(void);
  * at once from many threads without touching the process-wide choice. */
 const struct sg_table *sg_table_for(sg_isa isa);
 
+/* Threads (src/threads.c). sg_parallel runs task(ctx, i) for i in [0,
+ * tasks) on the pool and returns when all are done (on the calling thread
+ * alone with one thread or one task); tasks must write disjoint outputs.
+ * sg_split: into how many tasks to cut work units of which each task should
+ * get at least min_per_task (1: not worth splitting, or one thread). */
+#define SG_MAX_THREADS 1024
+typedef void sg_task(void *ctx, size_t i);
+void sg_parallel(size_t tasks, sg_task *task, void *ctx);
+size_t sg_split(size_t work, size_t min_per_task);
+
 /* CPU detection (src/cpu.c), read once. */
 struct sg_cpu {
   int avx2_fma; /* AVX2 + FMA with YMM state enabled by the OS */

@@ -66,10 +66,12 @@
 #define SG_SHAPE_MAP2 (size_t n, const float *a, const float *b, float *out)
 #define SG_SHAPE_ROWS1 (size_t rows, size_t cols, const float *x, float *y)
 #define SG_SHAPE_ROWS2 (size_t rows, size_t cols, const float *y, const float *dy, float *dx)
-/* softmax_xent's kernel stores the loss through its last argument */
+/* softmax_xent's kernel writes each row's loss (row_loss[r], in double) for
+ * its caller to sum in row order, and scales delta by inv_rows, 1/rows of
+ * the whole call: the rows can be split among threads */
 #define SG_SHAPE_XENT                                                                              \
   (size_t rows, size_t cols, const float *logits, const uint32_t *labels, float *probs, float *delta, \
-   float *loss)
+   double inv_rows, double *row_loss)
 #define SG_SHAPE_DENSE_FORWARD                                                                      \
   (size_t batch, size_t in, size_t out, const float *X, const float *W, const float *bias, float *Y)
 #define SG_SHAPE_DENSE_BACKWARD                                                                     \

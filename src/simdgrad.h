@@ -58,6 +58,23 @@ const char *sg_version(void);              /* the package version, e.g. "0.1.0" 
 const char *sg_cpu_model(void);            /* CPU brand string, or "unknown" */
 const char *sg_cpu_features(void);         /* detected features that matter here, space-separated */
 
+/* ---- threads ---------------------------------------------------------------
+ * The kernels split their work by output (elements, rows, tiles of the dense
+ * products), never by a reduction index: each output is computed by the
+ * same operations in the same order on one thread, so no result depends on
+ * the thread count, to the bit. Work too small to pay for it stays on the
+ * calling thread. The default is every CPU the process may run on (its
+ * affinity mask), as oneDNN and OpenBLAS do, so that a training step uses
+ * the machine; SIMDGRAD_THREADS=N in the environment (read at the first
+ * call; 0 means every CPU; a bad value is one warning on stderr and is
+ * ignored) or sg_set_threads choose another count: 1 keeps every call on
+ * the calling thread, for a caller that runs its own threads. A build
+ * without pthreadpool has one thread. Calls from several threads at once
+ * are safe: they share the pool, one parallel call at a time. */
+int    sg_set_threads(size_t n); /* n = 0: every CPU; 0, or -1 with errno EINVAL (n > 1024, or n > 1
+                                    in a single-threaded build) */
+size_t sg_threads(void);         /* the threads the kernels use now */
+
 /* The dispatch table, entry by entry: the API name (without sg_) of entry i,
  * or NULL when i is past the last one, and the ISA of the kernel the active
  * table holds for it (an ISA without its own kernel for an entry uses scalar). */

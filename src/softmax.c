@@ -161,15 +161,16 @@ void sg_log_softmax_backward_scalar(size_t rows, size_t cols, const float *y, co
   }
 }
 
-/* The loss sums the rows' -log p[label] = log S - (x[label] - M) in double,
- * row after row. delta = (p - onehot) / rows: e_i (1/rows) / S' off the label
+/* Each row's -log p[label] = log S - (x[label] - M), in double, into
+ * row_loss[r] (src/dispatch.c sums them, row after row). delta = (p -
+ * onehot) / rows, rows those of the whole call (inv_rows = 1/rows): e_i
+ * (1/rows) / S' off the label
  * (one rounding, like p), and e^z - 1 with z = log p[label] (in double) at the
  * label, so no cancellation in p - 1. Pass 2 keeps e_i in probs, else in
  * delta. A label >= cols is never read: the row's loss is NaN, its delta row
  * NaN, its probs still written. */
 void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint32_t *labels,
-                            float *probs, float *delta, float *loss) {
-  double total = 0.0, inv_rows = 1.0 / (double)rows;
+                            float *probs, float *delta, double inv_rows, double *row_loss) {
   for (size_t r = 0; r < rows; r++, x += cols) {
     float *pr = probs ? probs + r * cols : NULL, *de = delta ? delta + r * cols : NULL;
     float *e = pr ? pr : de;
@@ -180,15 +181,15 @@ void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint
     if (sg_sm_row_bad(S, M)) {
       if (pr) fill_nan(pr, cols);
       if (de) fill_nan(de, cols);
-      total += (double)NAN;
+      row_loss[r] = (double)NAN;
       continue;
     }
     double z = 0.0;
     if (lab < cols) {
       z = ((double)xl - (double)M) - sg_sm_log_sum(S);
-      total -= z;
+      row_loss[r] = -z;
     } else {
-      total += (double)NAN;
+      row_loss[r] = (double)NAN;
     }
     sg_sm_inverse(S, 1.0, &Ih, &Il);
     sg_sm_inverse(S, inv_rows, &Jh, &Jl);
@@ -204,6 +205,4 @@ void sg_softmax_xent_scalar(size_t rows, size_t cols, const float *x, const uint
         fill_nan(de, cols);
     }
   }
-  double mean = total / (double)rows;
-  *loss = isnan(mean) ? nan_out() : (float)mean;
 }

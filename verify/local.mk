@@ -9,7 +9,7 @@ VERIFY_LINK_FLAGS = -static
 
 check_PROGRAMS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax \
 	verify/test_loss verify/test_threads verify/test_api \
-	verify/test_dense verify/test_gradcheck
+	verify/test_dense verify/test_gradcheck verify/test_parallel
 verify_test_elementwise_SOURCES = verify/test_elementwise.c $(VERIFY_COMMON)
 verify_test_elementwise_LDADD = $(VERIFY_LIBS)
 verify_test_elementwise_LDFLAGS = $(VERIFY_LINK_FLAGS)
@@ -38,9 +38,12 @@ verify_test_gradcheck_SOURCES = verify/test_gradcheck.c src/gradcheck.c src/grad
 	$(VERIFY_COMMON)
 verify_test_gradcheck_LDADD = $(VERIFY_LIBS)
 verify_test_gradcheck_LDFLAGS = $(VERIFY_LINK_FLAGS)
+verify_test_parallel_SOURCES = verify/test_parallel.c $(VERIFY_COMMON)
+verify_test_parallel_LDADD = $(VERIFY_LIBS)
+verify_test_parallel_LDFLAGS = $(VERIFY_LINK_FLAGS)
 
 TESTS += verify/test_elementwise verify/test_edges verify/test_dispatch verify/test_softmax verify/test_dense \
-	verify/test_loss verify/test_threads verify/test_api verify/test_gradcheck \
+	verify/test_loss verify/test_threads verify/test_api verify/test_gradcheck verify/test_parallel \
 	verify/test_cli.sh verify/test_train.sh verify/test_depth.sh
 EXTRA_DIST += verify/test_cli.sh verify/test_train.sh verify/test_depth.sh verify/idx-set.sh
 

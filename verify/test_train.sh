@@ -58,6 +58,16 @@ if without_zlib train "$got" "$err"; then :; else
       --bias-init normal --isa "$isa"
     [ "$(grep 'parameters digest' "$err")" = "$other" ] || { echo "FAIL: --head bce --isa $isa: other bits"; fail=1; }
   done
+  # Nor does the thread count (a hidden layer wide enough for its products
+  # to be split among threads), in a build that has threads.
+  if ! $TEST_RUNNER "$SIMDGRAD" info | grep -q '^threads: .*without'; then
+    run 0 --data "$good" --epochs 2 --batch 40 --hidden 1024 --threads 1
+    one=$(grep 'parameters digest' "$err")
+    for t in 2 3 7; do
+      run 0 --data "$good" --epochs 2 --batch 40 --hidden 1024 --threads "$t"
+      [ "$(grep 'parameters digest' "$err")" = "$one" ] || { echo "FAIL: --threads $t trained other bits"; fail=1; }
+    done
+  fi
   run 0 --data "$good" --epochs 1 --batch 8 --seed 2
   [ "$(grep 'parameters digest' "$err")" != "$want" ] || { echo "FAIL: --seed changes nothing"; fail=1; }
 

@@ -32,6 +32,7 @@
 #ifndef SG_DENSE_BODY_H
 #define SG_DENSE_BODY_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,10 +324,10 @@ static void *dn_alloc(size_t floats) {
  * small shapes (100 -> 10) a malloc and free per call are felt. */
 #define SG_DENSE_STACK 4096
 
-/* C = init + A B over K (K, M, N > 0). Returns -1 (C untouched) when the
- * packing buffers cannot be allocated. */
-static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B,
-                   const float *init, float *C, size_t ldc) {
+/* C = init + A B over K (K, M, N > 0), on the calling thread. Returns -1
+ * (C untouched) when the packing buffers cannot be allocated. */
+static int dn_gemm_serial(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B,
+                          const float *init, float *C, size_t ldc) {
   const size_t a_bytes = M * K * sizeof(float);
   const int a_direct = (A.cs == 1 && a_bytes <= SG_DENSE_DIRECT) || (A.rs == 1 && a_bytes <= SG_DENSE_DIRECT / 4);
   /* B's rows read in place split a load across cache lines on every row when
@@ -386,6 +387,66 @@ static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_
   }
   if (pa != stack) free(pa);
   return 0;
+}
+
+/* ---- threads (src/threads.c) ----------------------------------------------
+ * The products are split by output only: C into bands of whole tiles (rows
+ * in multiples of MR, or columns in multiples of NR, whichever has more
+ * tiles), each band a product of its own over the whole of K. Every output
+ * is still one FMA chain in increasing k, computed by one thread: the bits
+ * do not depend on the split. A thread gets at least DN_PAR_FLOPS (about
+ * 20 us of work) or the product stays on the calling thread. */
+#define DN_PAR_FLOPS ((size_t)1 << 21)
+
+struct dn_gemm_job {
+  size_t M, N, K, tasks;
+  int by_rows;
+  struct sg_strided A, B;
+  const float *init;
+  float *C;
+  size_t ldc;
+  _Atomic int failed;
+};
+
+/* Band i of tasks over n items, in whole units. */
+static void dn_band(size_t n, size_t unit, size_t tasks, size_t i, size_t *lo, size_t *hi) {
+  size_t units = (n + unit - 1) / unit, per = (units + tasks - 1) / tasks;
+  *lo = i * per * unit < n ? i * per * unit : n;
+  *hi = (i + 1) * per * unit < n ? (i + 1) * per * unit : n;
+}
+
+static void dn_gemm_task(void *ctx, size_t i) {
+  struct dn_gemm_job *j = ctx;
+  size_t lo, hi;
+  dn_band(j->by_rows ? j->M : j->N, j->by_rows ? SG_DENSE_MR : SG_DENSE_NR, j->tasks, i, &lo, &hi);
+  if (hi <= lo) return;
+  struct sg_strided A = j->A, B = j->B;
+  int err;
+  if (j->by_rows) {
+    A.p += lo * A.rs;
+    err = dn_gemm_serial(hi - lo, j->N, j->K, A, B, j->init, j->C + lo * j->ldc, j->ldc);
+  } else {
+    B.p += lo * B.cs;
+    err = dn_gemm_serial(j->M, hi - lo, j->K, A, B, j->init ? j->init + lo : NULL, j->C + lo, j->ldc);
+  }
+  if (err) atomic_store_explicit(&j->failed, 1, memory_order_relaxed);
+}
+
+/* C = init + A B, split among threads when it pays. Returns -1 when some
+ * band could not allocate its packing buffers (the caller then computes
+ * all of C again, on the scalar reference). */
+static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B, const float *init,
+                   float *C, size_t ldc) {
+  size_t mt = (M + SG_DENSE_MR - 1) / SG_DENSE_MR, nt = (N + SG_DENSE_NR - 1) / SG_DENSE_NR;
+  int by_rows = mt >= nt;
+  double flops = 2.0 * (double)M * (double)N * (double)K;
+  size_t tasks = sg_split(by_rows ? mt : nt, 1);
+  size_t most = (size_t)(flops / (double)DN_PAR_FLOPS);
+  if (tasks > most) tasks = most ? most : 1;
+  if (tasks <= 1) return dn_gemm_serial(M, N, K, A, B, init, C, ldc);
+  struct dn_gemm_job j = {M, N, K, tasks, by_rows, A, B, init, C, ldc, 0};
+  sg_parallel(tasks, dn_gemm_task, &j);
+  return atomic_load_explicit(&j.failed, memory_order_relaxed) ? -1 : 0;
 }
 
 /* y = init + x W for a single row x (k) and W (k x n, rows ldw apart), each
@@ -615,6 +676,49 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
   for (; i < m; i++) dn_outer_row(0, A + i * lda, n, v_set(alpha * x[i]), y);
 }
 
+/* The batch-1 products and the outer product among threads, like dn_gemm:
+ * a band of outputs each (columns of y for the forward, outputs i for dX,
+ * rows for dW and the outer product), each output computed as on one
+ * thread. */
+enum dn_vec_op { DN_GEMV, DN_GEMV_T, DN_DW1, DN_OUTER };
+struct dn_vec_job {
+  enum dn_vec_op op;
+  size_t k, n, tasks, unit;
+  float alpha;
+  const float *x, *v, *init; /* v: W for DN_GEMV and DN_GEMV_T, the row vector (dY, y) otherwise */
+  size_t ld;
+  float *out;
+};
+
+static void dn_vec_task(void *ctx, size_t i) {
+  const struct dn_vec_job *j = ctx;
+  size_t lo, hi;
+  dn_band(j->op == DN_GEMV ? j->n : j->k, j->unit, j->tasks, i, &lo, &hi);
+  if (hi <= lo) return;
+  switch (j->op) {
+  case DN_GEMV: dn_gemv(j->k, hi - lo, j->x, j->v + lo, j->ld, j->init ? j->init + lo : NULL, j->out + lo); break;
+  case DN_GEMV_T: dn_gemv_t(hi - lo, j->n, j->x, j->v + lo * j->ld, j->ld, j->out + lo); break;
+  case DN_DW1:
+    for (size_t r = lo; r < hi; r++) dn_outer_row(1, j->out + r * j->ld, j->n, v_set(j->x[r]), j->v);
+    break;
+  case DN_OUTER: dn_outer(hi - lo, j->n, j->alpha, j->x + lo, j->v, j->out + lo * j->ld, j->ld); break;
+  }
+}
+
+/* k x n products (k rows of outputs for all but DN_GEMV, whose outputs are
+ * the n columns), in bands of unit outputs. */
+static void dn_vec(enum dn_vec_op op, size_t k, size_t n, size_t unit, float alpha, const float *x,
+                   const float *v, const float *init, size_t ld, float *out) {
+  size_t outputs = op == DN_GEMV ? n : k, units = (outputs + unit - 1) / unit;
+  size_t tasks = sg_split(units, 1), most = (size_t)(2.0 * (double)k * (double)n / (double)DN_PAR_FLOPS);
+  if (tasks > most) tasks = most ? most : 1;
+  struct dn_vec_job j = {op, k, n, tasks, unit, alpha, x, v, init, ld, out};
+  if (tasks <= 1)
+    dn_vec_task(&j, 0);
+  else
+    sg_parallel(tasks, dn_vec_task, &j);
+}
+
 /* The entries (batch, in, out > 0; m, n > 0, alpha != 0: src/dispatch.c).
  * A failed allocation falls back to the scalar reference: same bits. */
 #define SG_DEFINE_DENSE(isa)                                                                  \
@@ -622,7 +726,7 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
                               const float *W, const float *bias, float *Y) {                 \
     struct sg_strided A = {X, in, 1}, B = {W, out, 1};                                        \
     if (batch == 1)                                                                           \
-      dn_gemv(in, out, X, W, out, bias, Y);                                                   \
+      dn_vec(DN_GEMV, in, out, DN_GEMV_NV * SG_VL, 0.0f, X, W, bias, out, Y);                 \
     else if (dn_gemm(batch, out, in, A, B, bias, Y, out))                                     \
       sg_dense_forward_scalar(batch, in, out, X, W, bias, Y);                                 \
   }                                                                                           \
@@ -632,7 +736,7 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
     if (dW) {                                                                                 \
       struct sg_strided A = {X, 1, in}, B = {dY, out, 1};                                     \
       if (batch == 1)                                                                         \
-        for (size_t i = 0; i < in; i++) dn_outer_row(1, dW + i * out, out, v_set(X[i]), dY);  \
+        dn_vec(DN_DW1, in, out, 4, 0.0f, X, dY, NULL, out, dW);                               \
       else if (dn_gemm(in, out, batch, A, B, NULL, dW, out))                                  \
         sg_dense_backward_scalar(batch, in, out, X, W, dY, dW, NULL, NULL);                   \
     }                                                                                         \
@@ -640,14 +744,14 @@ static void dn_outer(size_t m, size_t n, float alpha, const float *x, const floa
     if (dX) {                                                                                 \
       struct sg_strided A = {dY, out, 1}, B = {W, 1, out};                                    \
       if (batch == 1)                                                                         \
-        dn_gemv_t(in, out, dY, W, out, dX);                                                   \
+        dn_vec(DN_GEMV_T, in, out, 2 * SG_VL, 0.0f, dY, W, NULL, out, dX);                    \
       else if (dn_gemm(batch, in, out, A, B, NULL, dX, in))                                   \
         sg_dense_backward_scalar(batch, in, out, X, W, dY, NULL, NULL, dX);                   \
     }                                                                                         \
   }                                                                                           \
   void sg_outer_##isa(size_t m, size_t n, float alpha, const float *x, const float *y,       \
                       float *A, size_t lda) {                                                 \
-    dn_outer(m, n, alpha, x, y, A, lda);                                                      \
+    dn_vec(DN_OUTER, m, n, 4, alpha, x, y, NULL, lda, A);                                     \
   }
 
 #endif

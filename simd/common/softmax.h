@@ -473,17 +473,17 @@ SG_INLINE sm_xent_row sm_xent_row_of(double inv_rows, float xl, float M, double 
   return c;
 }
 
-/* Adds the row's -log p[lab] (or NaN, for a label past the row) to *total;
- * or, for a bad row, fills it with NaN, adds NaN, and returns 0. */
+/* Sets the row's -log p[lab] (or NaN, for a label past the row); or, for a
+ * bad row, fills it with NaN, sets NaN, and returns 0. */
 SG_INLINE int sm_xent_total(size_t cols, size_t lab, float M, double S, double z, float *pr, float *de,
-                            double *total) {
+                            double *row_loss) {
   if (sg_sm_row_bad(S, M)) {
     if (pr) sm_fill_nan(pr, cols);
     if (de) sm_fill_nan(de, cols);
-    *total += (double)NAN;
+    *row_loss = (double)NAN;
     return 0;
   }
-  *total = lab < cols ? *total - z : *total + (double)NAN;
+  *row_loss = lab < cols ? -z : (double)NAN;
   return 1;
 }
 
@@ -500,9 +500,9 @@ SG_INLINE void sm_xent_label(size_t cols, double inv_rows, size_t lab, double em
 /* xent pass 3 for one row whose terms are in probs (or delta, if probs is
  * NULL): see sg_softmax_xent_scalar. */
 SG_INLINE void sm_xent_out(size_t cols, double inv_rows, size_t lab, float M, double S, sm_xent_row c, float *pr,
-                           float *de, double *total) {
+                           float *de, double *row_loss) {
   float *e = pr ? pr : de;
-  if (!sm_xent_total(cols, lab, M, S, c.z, pr, de, total)) return;
+  if (!sm_xent_total(cols, lab, M, S, c.z, pr, de, row_loss)) return;
   vf Ih = v_set(c.ih), Il = v_set(c.il), Jh = v_set(c.jh), Jl = v_set(c.jl);
   for (size_t i = 0; e && i < cols; i += SG_VL) {
     size_t k = cols - i;
@@ -514,8 +514,7 @@ SG_INLINE void sm_xent_out(size_t cols, double inv_rows, size_t lab, float M, do
 }
 
 SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint32_t *labels,
-                            float *probs, float *delta, float *loss) {
-  double total = 0.0, inv_rows = 1.0 / (double)rows;
+                            float *probs, float *delta, double inv_rows, double *row_loss) {
   size_t r = 0;
   if (cols <= SG_SM_PARTS)
     for (; r + SG_SM_GROUP <= rows; r += SG_SM_GROUP) {
@@ -531,7 +530,7 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
       _Pragma("omp simd") for (int g = 0; g < SG_SM_GROUP; g++) c[g] = sm_xent_row_of(inv_rows, xl[g], M[g], S[g]);
       _Pragma("GCC unroll 8") for (int g = 0; g < SG_SM_GROUP; g++) { /* pass 3 from the registers */
         float *pr = probs ? probs + (r + g) * cols : NULL, *de = delta ? delta + (r + g) * cols : NULL;
-        if (!sm_xent_total(cols, labels[r + g], M[g], S[g], c[g].z, pr, de, &total)) continue;
+        if (!sm_xent_total(cols, labels[r + g], M[g], S[g], c[g].z, pr, de, row_loss + r + g)) continue;
         vf Ih = v_set(c[g].ih), Il = v_set(c[g].il), Jh = v_set(c[g].jh), Jl = v_set(c[g].jl);
         for (int v = 0; v < SG_SM_NV && (size_t)v * SG_VL < cols; v++) {
           size_t at = (size_t)v * SG_VL;
@@ -548,10 +547,8 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
     float xl = lab < cols ? xr[lab] : 0.0f;
     float M = sm_row_max(cols, xr);
     double S = sm_row_exp_sum(cols, xr, M, pr ? pr : de);
-    sm_xent_out(cols, inv_rows, lab, M, S, sm_xent_row_of(inv_rows, xl, M, S), pr, de, &total);
+    sm_xent_out(cols, inv_rows, lab, M, S, sm_xent_row_of(inv_rows, xl, M, S), pr, de, row_loss + r);
   }
-  double mean = total / (double)rows;
-  *loss = isnan(mean) ? sg_sm_nan_f() : (float)mean;
 }
 
 /* The kernels of one ISA: SG_DEFINE_SOFTMAX(avx2) defines sg_softmax_avx2 ... */
@@ -571,8 +568,8 @@ SG_INLINE void sm_xent_rows(size_t rows, size_t cols, const float *x, const uint
     sm_log_backward_rows(rows, cols, y, dy, dx);                                            \
   }                                                                                         \
   void sg_softmax_xent_##isa(size_t rows, size_t cols, const float *x, const uint32_t *labels, \
-                             float *probs, float *delta, float *loss) {                     \
-    sm_xent_rows(rows, cols, x, labels, probs, delta, loss);                                \
+                             float *probs, float *delta, double inv_rows, double *row_loss) { \
+    sm_xent_rows(rows, cols, x, labels, probs, delta, inv_rows, row_loss);                  \
   }
 
 #endif

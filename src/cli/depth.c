@@ -70,6 +70,8 @@ static void depth_usage(FILE *out) {
           "                  summary to stdout; without it the table goes to stdout\n"
           "                  and the summary to stderr\n"
           "  --isa NAME      force the kernels of one ISA (the output is the same)\n"
+          "  --threads N     the library's threads, 0 for every CPU (default: every\n"
+          "                  CPU, or SIMDGRAD_THREADS; the output is the same)\n"
           "  --help          this text\n"
           "\n"
           "Table (TSV, header line): act init depth layer mean_abs_dW norm_db\n"
@@ -133,7 +135,8 @@ static int parse_depth_options(int argc, char **argv, struct depth_options *o) {
       {"isa", required_argument, NULL, 'i'},     {"help", no_argument, NULL, 'h'},
       {"head", required_argument, NULL, 'H'},    {"bias-init", required_argument, NULL, 'B'},
       {"data", required_argument, NULL, 'D'},    {"images", required_argument, NULL, 'N'},
-      {"widths", required_argument, NULL, 'W'},  {NULL, 0, NULL, 0}};
+      {"widths", required_argument, NULL, 'W'},  {"threads", required_argument, NULL, 'T'},
+      {NULL, 0, NULL, 0}};
   static char name[] = "simdgrad depth";
   argv[0] = name; /* getopt's own messages start with it */
   int any_depth = 0, c, bad = 0;
@@ -157,6 +160,7 @@ static int parse_depth_options(int argc, char **argv, struct depth_options *o) {
     case 's': bad = parse_u64("depth", "seed", optarg, 0, UINT64_MAX, &o->seed); break;
     case 'o': o->out_dir = optarg; break;
     case 'i': bad = parse_and_set_isa("depth", optarg); break;
+    case 'T': bad = parse_and_set_threads("depth", optarg); break;
     case 'H': bad = parse_head("depth", optarg, &o->head); break;
     case 'B': bad = parse_bias("depth", optarg, &o->bias); break;
     case 'D': o->real = 1, o->data = optarg; break;

@@ -207,6 +207,15 @@ int parse_number_list(const char *cmd, const char *option, const char *text, uin
   return parse_list(cmd, option, text, number_item, &l);
 }
 
+int parse_and_set_threads(const char *cmd, const char *text) {
+  size_t n;
+  if (parse_size(cmd, "threads", text, 0, 1024, &n)) return -1;
+  if (sg_set_threads(n) == 0) return 0;
+  fprintf(stderr, "simdgrad %s: --threads %s: this build runs on one thread (built without pthreadpool)\n", cmd,
+          text);
+  return -1;
+}
+
 static int isa_chosen; /* --isa was given: it overrides SIMDGRAD_ISA */
 
 int parse_and_set_isa(const char *cmd, const char *text) {

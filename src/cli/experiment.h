@@ -48,6 +48,9 @@ int parse_list(const char *cmd, const char *option, const char *text,
 int parse_number_list(const char *cmd, const char *option, const char *text, uint64_t lo,
                       uint64_t hi, int ranges, int (*add)(void *ctx, uint64_t first, uint64_t last),
                       void *ctx);
+/* --threads N: the library's thread count (0: every CPU; the results are
+ * the same for any): message and -1 if it cannot be had. */
+int parse_and_set_threads(const char *cmd, const char *text);
 /* --isa NAME: forces the ISA (unknown or unsupported: message, -1). */
 int parse_and_set_isa(const char *cmd, const char *text);
 /* The CLI, unlike the library, refuses a bad SIMDGRAD_ISA (the library

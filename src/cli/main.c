@@ -57,6 +57,11 @@ static int cmd_info(void) {
   for (int i = 0; i < SG_ISA_COUNT; i++)
     if (sg_isa_supported((sg_isa)i)) printf(" %s", sg_isa_name((sg_isa)i));
   printf("\nactive:    %s\n", sg_isa_name(sg_active_isa()));
+  /* whether other counts can be had: a single-threaded build refuses 2 */
+  size_t threads = sg_threads();
+  int pool = sg_set_threads(2) == 0;
+  sg_set_threads(threads);
+  printf("threads:   %zu%s\n", threads, pool ? "" : " (built without pthreadpool: one thread)");
   printf("kernels:\n");
   for (size_t i = 0; sg_entry_name(i); i++)
     printf("  %-20s %s\n", sg_entry_name(i), sg_isa_name(sg_entry_isa(i)));

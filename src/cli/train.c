@@ -42,6 +42,8 @@ static const char *const usage_text =
     "                    DIR/train-<net>-epochs.tsv (loss, accuracy, seconds of the\n"
     "                    training pass, seconds of the gradient statistics)\n"
     "  --isa NAME        force scalar, avx2, avx512 or neon\n"
+    "  --threads N       the library's threads, 0 for every CPU (default: every\n"
+    "                    CPU, or SIMDGRAD_THREADS; the results are the same)\n"
     "  --quiet           no progress bar\n";
 
 static double now_seconds(void) {
@@ -98,6 +100,7 @@ int cmd_train(int argc, char **argv) {
       {"limit", required_argument, NULL, 'n'},  {"out", required_argument, NULL, 'o'},
       {"isa", required_argument, NULL, 'I'},    {"quiet", no_argument, NULL, 'q'},
       {"head", required_argument, NULL, 'E'},   {"bias-init", required_argument, NULL, 'B'},
+      {"threads", required_argument, NULL, 'T'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
   static char name[] = "simdgrad train";
   argv[0] = name;
@@ -129,6 +132,7 @@ int cmd_train(int argc, char **argv) {
     case 'n': if (parse_size("train", "limit", optarg, 1, 1u << 24, &limit)) return 2; break;
     case 'l': if (parse_positive("train", "lr", optarg, 100.0f, &lr)) return 2; break;
     case 'I': if (parse_and_set_isa("train", optarg)) return 2; break;
+    case 'T': if (parse_and_set_threads("train", optarg)) return 2; break;
     case 'q': quiet = 1; break;
     case 'E': if (parse_head("train", optarg, &head)) return 2; break;
     case 'B': if (parse_bias("train", optarg, &bias)) return 2; break;

@@ -49,6 +49,7 @@ const char *bench_xnn_fc_setup(void *op, size_t batch, const float *X, float *Y)
  * dense set, row-major, shapes as sg_dense_forward / sg_dense_backward /
  * sg_outer take them (X batch x in, W in x out, dY batch x out). */
 void bench_blas_single_thread(void);      /* openblas_set_num_threads(1) */
+void bench_blas_set_threads(int n);       /* openblas_set_num_threads(n) */
 int bench_blas_threads(void);             /* openblas_get_num_threads() */
 const char *bench_blas_config(void);      /* openblas_get_config() */
 const char *bench_blas_corename(void);    /* openblas_get_corename(): the kernels it chose */
@@ -73,6 +74,7 @@ struct bench_dnnl_job;
 const char *bench_dnnl_init(void);    /* engine, stream, one OpenMP thread */
 const char *bench_dnnl_version(void); /* "oneDNN 2.6.3 (<hash>), CPU runtime OpenMP" */
 int bench_dnnl_threads(void);         /* its thread count, -1 if unknown */
+void bench_dnnl_set_threads(int n);   /* OpenMP's thread count for the next primitives (OpenMP runtime only) */
 /* The implementation oneDNN picks for pass and the buffers it wants in
  * another layout, e.g. "brgemm:avx512_core; W as AB16b64a", into buf;
  * builds the primitive descriptor only. */

@@ -28,9 +28,13 @@
 //             simdgrad's layouts and in the layouts oneDNN picks), XNNPACK's
 //             fully-connected operator (forward) and the core's FMA peak
 //             (GFLOPs counter)
+//   threads   the scaling with the thread count, 1 to every CPU: dense at
+//             784->100 batch 32 and 256 and 1024^3 against OpenBLAS and
+//             oneDNN on as many threads, sigmoid at 2^24 against a copy on as
+//             many threads, softmax at 64x32768 against oneDNN
 //
 // Options besides Google Benchmark's own (--benchmark_*):
-//   --set=NAME          elementwise, softmax, dense or all (the default): the benchmarks registered
+//   --set=NAME          elementwise, softmax, dense, threads or all (the default): the benchmarks registered
 //   --full              every size from L1- to DRAM-resident (make bench-full); without it,
 //                       one L1 and one DRAM size per kernel (make bench, a few minutes);
 //                       in the dense set, --full adds the scalar reference
@@ -54,6 +58,7 @@
 #include <utility>
 #include <vector>
 
+#include <sched.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -217,10 +222,40 @@ double best_of(const Results &r, const std::string &kernel, const std::string &s
   return best;
 }
 
+std::vector<int> thread_counts() {
+  int cpus = 1;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = CPU_COUNT(&set);
+  std::vector<int> t;
+  for (int n = 1; n < cpus; n *= 2) t.push_back(n);
+  t.push_back(cpus);
+  return t;
+}
+
+ThreadsFor::ThreadsFor(int threads) {
+  sg_set_threads(size_t(threads));
+#ifdef SG_BENCH_OPENBLAS
+  bench_blas_set_threads(threads);
+#endif
+#ifdef SG_BENCH_ONEDNN
+  bench_dnnl_set_threads(threads);
+#endif
+}
+
+ThreadsFor::~ThreadsFor() {
+  sg_set_threads(1);
+#ifdef SG_BENCH_OPENBLAS
+  bench_blas_single_thread();
+#endif
+#ifdef SG_BENCH_ONEDNN
+  bench_dnnl_set_threads(1);
+#endif
+}
+
 namespace {
 
 // The sets, in the order they register and summarise.
-const BenchSet *const kSets[] = {&kElementwiseSet, &kSoftmaxSet, &kDenseSet};
+const BenchSet *const kSets[] = {&kElementwiseSet, &kSoftmaxSet, &kDenseSet, &kThreadsSet};
 
 // Whether --set=name runs set s.
 bool selected(const std::string &name, const BenchSet &s) { return name == "all" || name == s.name; }
@@ -333,6 +368,8 @@ void add_context(const std::string &set) {
   AddCustomContext("OPENBLAS_NUM_THREADS", obt ? obt : "(unset)");
 #endif
   AddCustomContext("peers", peers);
+  AddCustomContext("sg_threads", "1, but in the threads set (each benchmark's count is in its name); "
+                                 "this process may use " + std::to_string(thread_counts().back()) + " CPUs");
   AddCustomContext("bench_set", set);
 }
 
@@ -512,7 +549,7 @@ int main(int argc, char **argv) {
       bool known = set == "all";
       for (const BenchSet *s : kSets) known = known || set == s->name;
       if (!known) {
-        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (elementwise, softmax, dense or all)\n", set.c_str());
+        std::fprintf(stderr, "simdgrad_bench: unknown set '%s' (elementwise, softmax, dense, threads or all)\n", set.c_str());
         return 2;
       }
       continue;
@@ -522,7 +559,7 @@ int main(int argc, char **argv) {
       continue;
     }
     if (std::strcmp(a, "--help") == 0)
-      std::printf("simdgrad_bench [--set=elementwise|softmax|dense|all] [--full] [--cpu-id] [--context=KEY=VALUE]...\n"
+      std::printf("simdgrad_bench [--set=elementwise|softmax|dense|threads|all] [--full] [--cpu-id] [--context=KEY=VALUE]...\n"
                   "               [Google Benchmark options]\n\n");
     if (std::strncmp(a, "--benchmark_format=", 19) == 0) console = std::strcmp(a + 19, "console") == 0;
     if (std::strncmp(a, "--benchmark_filter=", 19) == 0) g_filtered = true;
@@ -534,6 +571,7 @@ int main(int argc, char **argv) {
 #ifdef SG_BENCH_OPENBLAS
   bench_blas_single_thread();  // the comparison is single-threaded (make bench also sets OPENBLAS_NUM_THREADS=1)
 #endif
+  sg_set_threads(1);  // likewise simdgrad's (the threads set sets its own counts, benchmark by benchmark)
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   if (!sizes_fit(set)) return 2;

@@ -183,8 +183,28 @@ struct BenchSet {
   double (*memory)();                   // bytes of arrays it holds at once (sizes_fit)
 };
 
-// bench/set_elementwise.cc, bench/set_softmax.cc, bench/set_dense.cc
-extern const BenchSet kElementwiseSet, kSoftmaxSet, kDenseSet;
+// bench/set_elementwise.cc, bench/set_softmax.cc, bench/set_dense.cc;
+// bench/set_threads.cc (the scaling with the thread count)
+extern const BenchSet kElementwiseSet, kSoftmaxSet, kDenseSet, kThreadsSet;
+
+// ---- threads ----------------------------------------------------------------------
+// Every set but threads compares single threads: main sets simdgrad,
+// OpenBLAS and oneDNN's OpenMP to one thread. The threads set runs each
+// library on T threads for one benchmark (ThreadsFor, then one again), T
+// from thread_counts(): 1, 2, 4, ... up to the CPUs this process may use,
+// and that count itself. Its benchmarks are named
+// threads/<library>/<kernel>/<T>/<size> (library: simdgrad, onednn,
+// openblas, memcpy; simdgrad runs its best ISA), timed by the wall clock
+// (UseRealTime: the calling thread's CPU time misses the others' work).
+std::vector<int> thread_counts();
+struct ThreadsFor {
+  explicit ThreadsFor(int threads);
+  ~ThreadsFor();
+};
+// The threads set's benchmarks of each set's kernels.
+void register_elementwise_threads();
+void register_softmax_threads();
+void register_dense_threads();
 
 }  // namespace sgbench
 

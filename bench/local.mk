@@ -30,7 +30,7 @@
 # compares single threads.
 EXTRA_LIBRARIES =
 BENCH_SOURCES = bench/driver.cc bench/driver.h bench/set_elementwise.cc bench/set_softmax.cc \
-	bench/set_dense.cc bench/probes.cc bench/bench.h bench/peers.c
+	bench/set_dense.cc bench/set_threads.cc bench/probes.cc bench/bench.h bench/peers.c
 BENCH_XNNPACK_SOURCES = bench/xnnpack.c
 BENCH_OPENBLAS_SOURCES = bench/openblas.c
 BENCH_ONEDNN_SOURCES = bench/onednn.c
@@ -40,7 +40,7 @@ EXTRA_DIST += bench/results $(BENCH_XNNPACK_SOURCES) $(BENCH_OPENBLAS_SOURCES) $
 	$(BENCH_AVX2_SOURCES) $(BENCH_AVX512_SOURCES)
 
 BENCH_RESULTS = $(srcdir)/bench/results
-BENCH_SETS = elementwise softmax dense
+BENCH_SETS = elementwise softmax dense threads
 # Short runs, three repetitions; the console shows the medians and the summary,
 # the JSON keeps every repetition. BENCH_ARGS comes last, so it can override.
 BENCH_FLAGS = --benchmark_min_time=0.2 --benchmark_repetitions=3 \
@@ -178,7 +178,7 @@ endif
 # ReLU, He) on Fashion-MNIST, seconds per epoch at batch 32 and 256, beside the same
 # pass as a bare loop over the kernel API (bench/train-bare.c, which must
 # reach the same parameters bit for bit) and the same net and step in
-# PyTorch, one thread each, with each one's test accuracy
+# PyTorch, on one thread and on every CPU, each with its test accuracy
 # (bench/bench-train.sh; BENCH_TRAIN_EPOCHS, BENCH_TRAIN_BATCHES). PyTorch
 # (python3-torch) is optional: without it its columns say "skipped". Needs
 # the Fashion-MNIST files (dataset-fashion-mnist).

@@ -61,7 +61,9 @@ my @PEER_MAP = do {
 };
 my $ROOF = 'memcpy';
 # Machine probes, not kernels (they explain what bounds a kernel).
-my %PROBES = map { $_ => 1 } qw(fma_peak cpu_clock divps_throughput sigmoid_latency stream_copy input_range);
+# threads/<library>/<kernel>/<T>/<size> (the threads set) is one too: each
+# library on T threads, plotted against T (--plots), not a single-thread kernel.
+my %PROBES = map { $_ => 1 } qw(fma_peak cpu_clock divps_throughput sigmoid_latency stream_copy input_range threads);
 # ISA names, narrowest first; an ISA a context lists that is not here ranks after.
 my @ISA_ORDER = qw(scalar sse2 sse4 avx neon avx2 avx512 sve sve2);
 
@@ -664,6 +666,30 @@ sub plots {
         ['shape', @isas, @peers],
         map { my $at = $by->{$_}; [$_, map { my $r = $at->{isa}{$_} || $at->{peer}{$_}; $r ? fmt(shown($r), 6) : undef } @isas, @peers] }
           sizes_of($by));
+    }
+  }
+  # (5) the threads set: each kernel and size against the thread count, a
+  # line per library
+  for my $cpu (sort keys %$ix) {
+    my %series;    # "kernel size" -> library -> T -> value
+    for my $r (grep { $_->{kind} eq 'probe' && $_->{kernel} eq 'threads' && $_->{cpu} eq $cpu } @$rows) {
+      my ($lib, $kernel, $t) = split m{/}, $r->{impl};
+      $kernel = 'sigmoid' if $kernel eq 'copy';    # the copy is the memory-bound kernels' roof
+      my $v = $r->{gflops} ne '' ? $r->{gflops} : rate($r) / 1e9;
+      $series{"$kernel $r->{size}"}{$lib}{$t} = $v;
+    }
+    for my $key (sort keys %series) {
+      my ($kernel, $size) = split / /, $key;
+      my @libs = ('simdgrad', grep { $_ ne 'simdgrad' } sort keys %{$series{$key}});
+      my %ts = map { %{$series{$key}{$_}} } @libs;
+      my @t = sort { $a <=> $b } keys %ts;
+      my $dense = $kernel =~ /^dense_/;
+      $add->('threads.gp', safe($cpu) . "/threads_${kernel}_$size", {
+        plottitle => ["$kernel $size against the thread count: simdgrad (the same bits for every count) and its peers on as many threads",
+                      $model{$cpu}],
+        xlabel => 'threads', ylabel => $dense ? 'GFLOP/s' : 'G elements/s'},
+        ['threads', map { $_ eq 'memcpy' ? 'memcpy (copy roof)' : $_ } @libs],
+        map { my $n = $_; [$n, map { defined $series{$key}{$_}{$n} ? fmt($series{$key}{$_}{$n}, 6) : undef } @libs] } @t);
     }
   }
   # (3) across CPUs: each CPU's best ISA, and its narrower ISAs forced

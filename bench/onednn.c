@@ -52,6 +52,14 @@ const char *bench_dnnl_init(void) {
   return err;
 }
 
+void bench_dnnl_set_threads(int n) {
+#ifdef SG_BENCH_ONEDNN_OMP
+  if (dnnl_version()->cpu_runtime == DNNL_RUNTIME_OMP) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
 /* -1 when the runtime gives no way to ask. */
 int bench_dnnl_threads(void) {
   unsigned runtime = dnnl_version()->cpu_runtime;

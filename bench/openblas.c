@@ -18,6 +18,7 @@ char *openblas_get_config(void);
 char *openblas_get_corename(void);
 
 void bench_blas_single_thread(void) { openblas_set_num_threads(1); }
+void bench_blas_set_threads(int n) { openblas_set_num_threads(n); }
 int bench_blas_threads(void) { return openblas_get_num_threads(); }
 const char *bench_blas_config(void) { return openblas_get_config(); }
 const char *bench_blas_corename(void) { return openblas_get_corename(); }

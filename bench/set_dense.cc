@@ -317,6 +317,40 @@ void register_dense_set() {
   }
 }
 
+// ---- the threads set -------------------------------------------------------------
+
+// The MLP's large layer at its two batches, and the large square product.
+const DenseShape kThreadShapes[] = {{32, 784, 100}, {256, 784, 100}, {1024, 1024, 1024}};
+enum class Library { simdgrad, openblas, onednn };
+
+// One library on `threads` threads: simdgrad's best ISA, OpenBLAS, oneDNN
+// in simdgrad's layouts.
+void bm_dense_threads(benchmark::State &state, Library lib, DenseOp op, DenseShape s, int threads) {
+  ThreadsFor t(threads);
+  switch (lib) {
+  case Library::simdgrad: bm_dense(state, op, sg_active_isa(), s); break;
+  case Library::openblas: bm_blas_dense(state, op, s); break;
+  case Library::onednn: bm_onednn_dense(state, op, false, s); break;
+  }
+}
+
+}  // namespace
+
+void register_dense_threads() {
+  const std::pair<Library, const char *> libs[] = {
+      {Library::simdgrad, "simdgrad"}, {Library::onednn, "onednn"}, {Library::openblas, "openblas"}};
+  for (auto op : kDenseOps)
+    for (const DenseShape &s : kThreadShapes)
+      for (int t : thread_counts())
+        for (auto lib : libs)
+          add(std::string("threads/") + lib.second + "/dense_" + op.second + "/" + std::to_string(t) + "/" +
+                  dense_shape_name(s),
+              bm_dense_threads, lib.first, op.first, s, t)
+              ->UseRealTime();
+}
+
+namespace {
+
 // ---- summary ---------------------------------------------------------------------
 
 // Per product and shape: GFLOP/s of each ISA and each peer, the best ISA

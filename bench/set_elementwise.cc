@@ -5,9 +5,11 @@
 // the divider, latency and input-range probes; and its summary.
 #include <config.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -289,6 +291,26 @@ bool elementwise_ran(const Results &res) {
 }
 
 // x, dy and y of every size (sizes_fit).
+// The threads set: the precise sigmoid at 2^24 through the public entry
+// point (which splits it among threads), and the copy of as many bytes by as
+// many threads, each its run of the array: the roof of a memory-bound kernel.
+void bm_copy_threads(benchmark::State &state, int threads) {
+  run_elementwise(state, [threads](size_t n, const float *x, float *y) {
+    std::vector<std::thread> pool;
+    size_t per = (n + size_t(threads) - 1) / size_t(threads);
+    for (int t = 0; t < threads; t++) {
+      size_t lo = std::min(n, size_t(t) * per), hi = std::min(n, lo + per);
+      pool.emplace_back([=]() { std::memcpy(y + lo, x + lo, (hi - lo) * sizeof(float)); });
+    }
+    for (std::thread &p : pool) p.join();
+  });
+}
+
+void bm_sigmoid_threads(benchmark::State &state, int threads) {
+  ThreadsFor t(threads);
+  run_elementwise(state, sg_sigmoid);
+}
+
 double elementwise_memory() {
   double need = 0;
   for (int64_t n : elementwise_sizes()) need += 12.0 * double(n);
@@ -296,6 +318,13 @@ double elementwise_memory() {
 }
 
 }  // namespace
+
+void register_elementwise_threads() {
+  for (int t : thread_counts()) {
+    add("threads/simdgrad/sigmoid/" + std::to_string(t), bm_sigmoid_threads, t)->Arg(kLarge)->UseRealTime();
+    add("threads/memcpy/copy/" + std::to_string(t), bm_copy_threads, t)->Arg(kLarge)->UseRealTime();
+  }
+}
 
 const BenchSet kElementwiseSet = {"elementwise", register_elementwise_set, sigmoid_summary, elementwise_ran,
                                   elementwise_memory};

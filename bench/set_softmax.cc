@@ -290,7 +290,22 @@ double softmax_memory() {
   return need;
 }
 
+// The threads set: softmax at 64x32768 (8 MiB, out of L2) on `threads`
+// threads, simdgrad's best ISA or oneDNN.
+void bm_softmax_threads(benchmark::State &state, bool onednn, int threads) {
+  ThreadsFor t(threads);
+  if (onednn) bm_onednn_softmax(state, false, false, 64, 32768);
+  else bm_row_kernel(state, RowKernel::softmax, sg_active_isa(), 64, 32768);
+}
+
 }  // namespace
+
+void register_softmax_threads() {
+  for (int t : thread_counts()) {
+    add("threads/simdgrad/softmax/" + std::to_string(t) + "/64x32768", bm_softmax_threads, false, t)->UseRealTime();
+    add("threads/onednn/softmax/" + std::to_string(t) + "/64x32768", bm_softmax_threads, true, t)->UseRealTime();
+  }
+}
 
 const BenchSet kSoftmaxSet = {"softmax", register_softmax_set, softmax_summary, softmax_ran, softmax_memory};
 

@@ -10,9 +10,9 @@ normal distribution, torch's initialisers here from a uniform one of the
 same variance: the same scale, not the same numbers). The same data:
 Fashion-MNIST's training images as pixels / 255, shuffled each epoch,
 gathered into batches. The same clock: the seconds of an epoch's training
-pass (shuffle, gather, forward, backward, update), without the test. One
-thread (torch.set_num_threads(1)), as simdgrad's kernels are
-single-threaded.
+pass (shuffle, gather, forward, backward, update), without the test. On
+--threads threads (torch.set_num_threads; 1 by default), as many as
+simdgrad is given.
 
 Prints one line per epoch, tab-separated: epoch, mean loss, seconds, and
 the accuracy on the 10000 test images (measured after the clock stops).
@@ -55,6 +55,7 @@ def main():
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--limit", type=int, default=0, help="use the first N training images")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     a = p.parse_args()
     try:
         hidden = [int(w) for w in a.hidden.split(",")]
@@ -68,7 +69,7 @@ def main():
         print("train-torch: PyTorch is not installed (Debian: python3-torch)", file=sys.stderr)
         sys.exit(3)
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     images, ishape = read_idx(f"{a.data}/train-images-idx3-ubyte.gz", 3)
     labels, lshape = read_idx(f"{a.data}/train-labels-idx1-ubyte.gz", 1)
@@ -98,7 +99,7 @@ def main():
     loss_fn = torch.nn.CrossEntropyLoss()
     opt = torch.optim.SGD(net.parameters(), lr=a.lr)
 
-    print(f"train-torch: torch {torch.__version__}, {torch.get_num_threads()} thread, "
+    print(f"train-torch: torch {torch.__version__}, {torch.get_num_threads()} thread(s), "
           f"{'-'.join(map(str, widths))} {a.act}, batch {a.batch}, lr {a.lr}, {n} images", file=sys.stderr)
     print("epoch\ttrain_loss\tseconds\ttest_accuracy")
     for e in range(1, a.epochs + 1):

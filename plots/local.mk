@@ -29,7 +29,8 @@ BENCH_MERGED = $(BENCH_RESULTS)/merged.tsv
 BENCH_REPORT = $(BENCH_RESULTS)/report.txt
 PLOTS_OUT = plots/out
 PLOTS_GP = plots/common.gp plots/throughput.gp plots/speedup.gp plots/crosscpu.gp \
-	plots/dense.gp plots/depth.gp plots/depth_real.gp plots/train.gp plots/ulp.gp plots/softmax_ulp.gp plots/accuracy.gp
+	plots/dense.gp plots/threads.gp plots/depth.gp plots/depth_real.gp plots/train.gp plots/ulp.gp plots/softmax_ulp.gp \
+	plots/accuracy.gp
 EXTRA_DIST += bench/merge-results.pl plots/README.md $(PLOTS_GP) tools/depth-real-summary.pl
 
 # A shell line that fails with a message unless perl and JSON::PP are there.

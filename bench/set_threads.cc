@@ -39,7 +39,7 @@ const Scaling kScalings[] = {
 std::string name_of(const char *library, const Scaling &s, int threads) {
   // the copy stands for every memory-bound kernel: its own kernel name
   std::string kernel = std::string(library) == "memcpy" ? "copy" : s.kernel;
-  return std::string("threads/") + library + "/" + kernel + "/" + std::to_string(threads) + "/" + s.size;
+  return std::string("threads/") + library + "/" + kernel + "/" + std::to_string(threads) + "/" + s.size + "/real_time";
 }
 
 void register_threads_set() {

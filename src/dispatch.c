@@ -245,28 +245,28 @@ static void rows2_task(void *ctx, size_t i) {
 }
 
 static void map1(map1_fn *fn, size_t n, const float *x, float *y) {
-  size_t tasks = sg_split(n, SG_PAR_MIN);
+  size_t tasks = n < 2 * SG_PAR_MIN ? 1 : sg_split(n, SG_PAR_MIN); /* small calls ask nothing of the pool */
   if (tasks == 1) return fn(n, x, y);
   struct split_job j = {(void (*)(void))fn, n, 0, tasks, x, NULL, y};
   sg_parallel(tasks, map1_task, &j);
 }
 
 static void map2(map2_fn *fn, size_t n, const float *a, const float *b, float *out) {
-  size_t tasks = sg_split(n, SG_PAR_MIN);
+  size_t tasks = n < 2 * SG_PAR_MIN ? 1 : sg_split(n, SG_PAR_MIN);
   if (tasks == 1) return fn(n, a, b, out);
   struct split_job j = {(void (*)(void))fn, n, 0, tasks, a, b, out};
   sg_parallel(tasks, map2_task, &j);
 }
 
 static void rows1(rows1_fn *fn, size_t rows, size_t cols, const float *x, float *y) {
-  size_t tasks = sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
+  size_t tasks = rows * cols < 2 * SG_PAR_MIN ? 1 : sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
   if (tasks == 1) return fn(rows, cols, x, y);
   struct split_job j = {(void (*)(void))fn, rows, cols, tasks, x, NULL, y};
   sg_parallel(tasks, rows1_task, &j);
 }
 
 static void rows2(rows2_fn *fn, size_t rows, size_t cols, const float *y, const float *dy, float *dx) {
-  size_t tasks = sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
+  size_t tasks = rows * cols < 2 * SG_PAR_MIN ? 1 : sg_split(rows, (SG_PAR_MIN + cols - 1) / cols);
   if (tasks == 1) return fn(rows, cols, y, dy, dx);
   struct split_job j = {(void (*)(void))fn, rows, cols, tasks, y, dy, dx};
   sg_parallel(tasks, rows2_task, &j);
@@ -331,8 +331,11 @@ float sg_softmax_xent(size_t rows, size_t cols, const float *logits, const uint3
   struct xent_job j = {sg_table_active()->softmax_xent, 0, cols, 1, logits, labels, probs, delta, inv_rows, row_loss};
   for (size_t r0 = 0; r0 < rows; r0 += BLOCK) {
     j.rows = rows - r0 < BLOCK ? rows - r0 : BLOCK;
-    j.tasks = sg_split(j.rows, (SG_PAR_MIN + cols - 1) / cols);
-    sg_parallel(j.tasks, xent_task, &j);
+    j.tasks = j.rows * cols < 2 * SG_PAR_MIN ? 1 : sg_split(j.rows, (SG_PAR_MIN + cols - 1) / cols);
+    if (j.tasks == 1)
+      xent_task(&j, 0);
+    else
+      sg_parallel(j.tasks, xent_task, &j);
     for (size_t r = 0; r < j.rows; r++) total += row_loss[r];
     j.logits += j.rows * cols, j.labels += j.rows;
     if (j.probs) j.probs += j.rows * cols;

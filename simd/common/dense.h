@@ -324,19 +324,23 @@ static void *dn_alloc(size_t floats) {
  * small shapes (100 -> 10) a malloc and free per call are felt. */
 #define SG_DENSE_STACK 4096
 
+/* Whether B is read in place (else packed). B's rows read in place split a
+ * load across cache lines on every row when they are not whole lines apart
+ * (out = 100: 400 bytes); with 512 rows of A or more (dW at in = 784) a
+ * packed copy is read often enough to pay: 1.00-1.14x at batch 256, 1.015x
+ * at 32, the more so when the other core is busy; at the forward's 256 rows
+ * it measured 0.98x. */
+static int dn_b_direct(size_t M, size_t N, size_t K, struct sg_strided B) {
+  return B.cs == 1 && K * N * sizeof(float) <= SG_DENSE_DIRECT && (B.rs * sizeof(float) % 64 == 0 || M < 512);
+}
+
 /* C = init + A B over K (K, M, N > 0), on the calling thread. Returns -1
  * (C untouched) when the packing buffers cannot be allocated. */
 static int dn_gemm_serial(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B,
                           const float *init, float *C, size_t ldc) {
   const size_t a_bytes = M * K * sizeof(float);
   const int a_direct = (A.cs == 1 && a_bytes <= SG_DENSE_DIRECT) || (A.rs == 1 && a_bytes <= SG_DENSE_DIRECT / 4);
-  /* B's rows read in place split a load across cache lines on every row when
-   * they are not whole lines apart (out = 100: 400 bytes); with 512 rows of A
-   * or more (dW at in = 784) a packed copy is read often enough to pay:
-   * 1.00-1.14x at batch 256, 1.015x at 32, the more so when the other core
-   * is busy; at the forward's 256 rows it measured 0.98x. */
-  const int b_direct = B.cs == 1 && K * N * sizeof(float) <= SG_DENSE_DIRECT &&
-                       (B.rs * sizeof(float) % 64 == 0 || M < 512);
+  const int b_direct = dn_b_direct(M, N, K, B);
   /* The next tile's C is fetched while a tile runs when C is too large to
    * stay in cache: at 1024^3 (4 MiB) each tile otherwise starts by waiting
    * for it (1.05-1.07x with this); at 100 -> 10 the prefetches cost 3%. */
@@ -437,12 +441,16 @@ static void dn_gemm_task(void *ctx, size_t i) {
  * all of C again, on the scalar reference). */
 static int dn_gemm(size_t M, size_t N, size_t K, struct sg_strided A, struct sg_strided B, const float *init,
                    float *C, size_t ldc) {
+  size_t most = (size_t)(2.0 * (double)M * (double)N * (double)K / (double)DN_PAR_FLOPS);
+  if (most < 2) return dn_gemm_serial(M, N, K, A, B, init, C, ldc);
+  /* Bands of rows share B, bands of columns A: a packed B (W^T of dX) is
+   * split rather than packed whole by every band, where there are columns
+   * enough for even bands (4 tiles a band); else the side with more tiles. */
   size_t mt = (M + SG_DENSE_MR - 1) / SG_DENSE_MR, nt = (N + SG_DENSE_NR - 1) / SG_DENSE_NR;
-  int by_rows = mt >= nt;
-  double flops = 2.0 * (double)M * (double)N * (double)K;
-  size_t tasks = sg_split(by_rows ? mt : nt, 1);
-  size_t most = (size_t)(flops / (double)DN_PAR_FLOPS);
-  if (tasks > most) tasks = most ? most : 1;
+  size_t tasks = sg_split(mt > nt ? mt : nt, 1);
+  if (tasks > most) tasks = most;
+  int by_rows = dn_b_direct(M, N, K, B) || nt < 4 * tasks ? mt >= nt : 0;
+  if (tasks > (by_rows ? mt : nt)) tasks = by_rows ? mt : nt;
   if (tasks <= 1) return dn_gemm_serial(M, N, K, A, B, init, C, ldc);
   struct dn_gemm_job j = {M, N, K, tasks, by_rows, A, B, init, C, ldc, 0};
   sg_parallel(tasks, dn_gemm_task, &j);
@@ -710,7 +718,8 @@ static void dn_vec_task(void *ctx, size_t i) {
 static void dn_vec(enum dn_vec_op op, size_t k, size_t n, size_t unit, float alpha, const float *x,
                    const float *v, const float *init, size_t ld, float *out) {
   size_t outputs = op == DN_GEMV ? n : k, units = (outputs + unit - 1) / unit;
-  size_t tasks = sg_split(units, 1), most = (size_t)(2.0 * (double)k * (double)n / (double)DN_PAR_FLOPS);
+  size_t most = (size_t)(2.0 * (double)k * (double)n / (double)DN_PAR_FLOPS);
+  size_t tasks = most < 2 ? 1 : sg_split(units, 1); /* small ones ask nothing of the pool */
   if (tasks > most) tasks = most ? most : 1;
   struct dn_vec_job j = {op, k, n, tasks, unit, alpha, x, v, init, ld, out};
   if (tasks <= 1)

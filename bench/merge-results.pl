@@ -688,8 +688,10 @@ sub plots {
         plottitle => ["$kernel $size against the thread count: simdgrad (the same bits for every count) and its peers on as many threads",
                       $model{$cpu}],
         xlabel => 'threads', ylabel => $dense ? 'GFLOP/s' : 'G elements/s'},
-        ['threads', map { $_ eq 'memcpy' ? 'memcpy (copy roof)' : $_ } @libs],
-        map { my $n = $_; [$n, map { defined $series{$key}{$_}{$n} ? fmt($series{$key}{$_}{$n}, 6) : undef } @libs] } @t);
+        ['threads', (map { $_ eq 'memcpy' ? 'memcpy (copy roof)' : $_ } @libs), 'simdgrad ideal (T x one thread)'],
+        map { my $n = $_; my $one = $series{$key}{simdgrad}{1};
+              [$n, (map { defined $series{$key}{$_}{$n} ? fmt($series{$key}{$_}{$n}, 6) : undef } @libs),
+               defined $one ? fmt($one * $n, 6) : undef] } @t);
     }
   }
   # (3) across CPUs: each CPU's best ISA, and its narrower ISAs forced

@@ -68,8 +68,10 @@ echo "$nets" | while IFS='|' read -r net opts; do
       fi
       ts=skipped tr= ta=
       if [ -n "$py" ]; then
+        # torch's own threads; its BLAS on one: Debian's torch calls OpenBLAS,
+        # whose threads beside torch's made an epoch 4-5x slower on 2 cores
         # shellcheck disable=SC2086
-        OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$py" "$script" $opts --epochs "$epochs" --batch "$b" \
+        OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=1 "$py" "$script" $opts --epochs "$epochs" --batch "$b" \
           --threads "$t" >"$tmp.torch" 2>/dev/null || exit 1
         ts=$(fastest 3 "$tmp.torch") ta=$(last 4 "$tmp.torch") tr=$(ratio "$ts" "$s")x
       fi

@@ -26,8 +26,9 @@
 # several machines sit side by side in the repository (bench/results/README.md).
 # The runs have OPENBLAS_NUM_THREADS=1 and OMP_NUM_THREADS=1 (oneDNN's
 # OpenMP) in their environment, and the program also calls
-# openblas_set_num_threads(1) and omp_set_num_threads(1): the dense set
-# compares single threads.
+# openblas_set_num_threads(1) and omp_set_num_threads(1): every set but
+# threads compares single threads; the threads set sets each library's
+# count (simdgrad, OpenBLAS, OpenMP) around each benchmark.
 EXTRA_LIBRARIES =
 BENCH_SOURCES = bench/driver.cc bench/driver.h bench/set_elementwise.cc bench/set_softmax.cc \
 	bench/set_dense.cc bench/set_threads.cc bench/probes.cc bench/bench.h bench/peers.c

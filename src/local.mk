@@ -6,6 +6,7 @@ libsimdgrad_la_SOURCES = \
 	src/simdgrad.h src/kernels.h src/internal.h src/math_consts.h src/scalar_math.h src/splitmix.h \
 	src/softmax_row.h src/cpu.c src/dispatch.c src/sigmoid.c src/tanh.c src/relu.c src/softmax.c \
 	src/loss.c src/dense.c src/mlp.c src/threads.c
+libsimdgrad_la_CFLAGS = $(AM_CFLAGS) $(POOL_CFLAGS)
 libsimdgrad_la_LIBADD = $(SIMD_LIBS) $(POOL_LIBS)
 # 0:0:0 until the first release; public symbols are those of src/simdgrad.h.
 libsimdgrad_la_LDFLAGS = -version-info 0:0:0 -export-symbols-regex '^sg_[a-z_]+$$'

@@ -68,9 +68,10 @@ const char *sg_cpu_features(void);         /* detected features that matter here
  * the machine; SIMDGRAD_THREADS=N in the environment (read at the first
  * call; 0 means every CPU; a bad value is one warning on stderr and is
  * ignored) or sg_set_threads choose another count: 1 keeps every call on
- * the calling thread, for a caller that runs its own threads. A build
- * without pthreadpool has one thread. Calls from several threads at once
- * are safe: they share the pool, one parallel call at a time. */
+ * the calling thread, for a caller that runs its own threads. The threads
+ * are a pthreadpool's, or OpenMP's in a build without pthreadpool; a build
+ * with neither has one thread. Calls from several threads at once are
+ * safe: they share the pool, one parallel call at a time. */
 int    sg_set_threads(size_t n); /* n = 0: every CPU; 0, or -1 with errno EINVAL (n > 1024, or n > 1
                                     in a single-threaded build) */
 size_t sg_threads(void);         /* the threads the kernels use now */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The library's threads: one pthreadpool (XNNPACK's pool, Debian's
  * libpthreadpool), made on first use with the chosen count and made again
- * when the count changes. Work is always split by output (src/dispatch.c,
+ * when the count changes; built without it, OpenMP's (libgomp: the aarch64
+ * cross build, whose Debian pthreadpool hangs under qemu-aarch64). Work is always split by output (src/dispatch.c,
  * simd/common/dense.h): a task computes whole outputs, each by the same
  * operations in the same order as on one thread, so no result depends on
  * the thread count.
@@ -9,8 +10,8 @@
  * The count: SIMDGRAD_THREADS at the first call (0 or unset: every CPU the
  * process may run on, its affinity mask), then sg_set_threads. A bad value
  * of the variable is one warning on stderr and the default, as for
- * SIMDGRAD_ISA: the library never ends its host program. Built without
- * pthreadpool, the count is 1 and sg_set_threads takes 0 and 1 only. */
+ * SIMDGRAD_ISA: the library never ends its host program. Built with
+ * neither, the count is 1 and sg_set_threads takes 0 and 1 only. */
 #define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
 #include <config.h>
 
@@ -25,10 +26,13 @@
 
 #if SG_HAVE_PTHREADPOOL
 #include <pthreadpool.h>
+#define SG_THREADED 1
+#elif SG_HAVE_OPENMP
+#define SG_THREADED 1
 #endif
 
 /* ThreadSanitizer cannot see the happens-before edges inside the
- * (uninstrumented) pool library: they are stated for it here, around each
+ * (uninstrumented) pool library, pthreadpool or libgomp: they are stated for it here, around each
  * parallel call, so that a real race still shows and the pool's own hand-off
  * does not. */
 #if defined(__SANITIZE_THREAD__)
@@ -52,9 +56,9 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* Readers: the parallel calls, which use the pool; the writer: a change of
  * the count, which destroys it. */
 static pthread_rwlock_t pool_lock = PTHREAD_RWLOCK_INITIALIZER;
-static pthread_mutex_t pool_make = PTHREAD_MUTEX_INITIALIZER;
 static size_t count = 1;
 #if SG_HAVE_PTHREADPOOL
+static pthread_mutex_t pool_make = PTHREAD_MUTEX_INITIALIZER;
 static pthreadpool_t pool;
 #endif
 
@@ -67,7 +71,7 @@ static size_t all_cpus(void) {
 
 /* n threads as asked (0: every CPU), or 0 if it cannot be had. */
 static size_t resolve(size_t n) {
-#if SG_HAVE_PTHREADPOOL
+#if SG_THREADED
   if (n > SG_MAX_THREADS) return 0;
   return n ? n : all_cpus() < SG_MAX_THREADS ? all_cpus() : SG_MAX_THREADS;
 #else
@@ -90,7 +94,7 @@ static void init(void) {
     else
       fprintf(stderr, "simdgrad: SIMDGRAD_THREADS=%s: not a thread count (0 = every CPU, or 1 to %d%s); "
               "ignored, using %zu\n", env, SG_MAX_THREADS,
-#if SG_HAVE_PTHREADPOOL
+#if SG_THREADED
               "",
 #else
               ": this build is single-threaded, 0 or 1 only",
@@ -127,7 +131,7 @@ int sg_set_threads(size_t n) {
   return 0;
 }
 
-#if SG_HAVE_PTHREADPOOL
+#if SG_THREADED
 struct job {
   sg_task *task;
   void *ctx;
@@ -158,6 +162,18 @@ void sg_parallel(size_t tasks, sg_task *task, void *ctx) {
       pthread_rwlock_unlock(&pool_lock);
       return;
     }
+  }
+#elif SG_HAVE_OPENMP
+  if (tasks > 1 && count > 1) {
+    /* a task per iteration, as on the pool; a call from inside the caller's
+     * own parallel region runs on one thread (OpenMP's nesting default) */
+    struct job j = {task, ctx};
+    SG_TSAN_RELEASE();
+#pragma omp parallel for num_threads((int)count) schedule(static, 1)
+    for (size_t i = 0; i < tasks; i++) run_task(&j, i);
+    SG_TSAN_ACQUIRE();
+    pthread_rwlock_unlock(&pool_lock);
+    return;
   }
 #endif
   for (size_t i = 0; i < tasks; i++) task(ctx, i);

@@ -60,7 +60,7 @@ if without_zlib train "$got" "$err"; then :; else
   done
   # Nor does the thread count (a hidden layer wide enough for its products
   # to be split among threads), in a build that has threads.
-  if ! $TEST_RUNNER "$SIMDGRAD" info | grep -q '^threads: .*without'; then
+  if ! $TEST_RUNNER "$SIMDGRAD" info | grep -q '^threads: .*neither'; then
     run 0 --data "$good" --epochs 2 --batch 40 --hidden 1024 --threads 1
     one=$(grep 'parameters digest' "$err")
     for t in 2 3 7; do

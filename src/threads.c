@@ -2,10 +2,10 @@
 /* The library's threads: one pthreadpool (XNNPACK's pool, Debian's
  * libpthreadpool), made on first use with the chosen count and made again
  * when the count changes; built without it, OpenMP's (libgomp: the aarch64
- * cross build, whose Debian pthreadpool hangs under qemu-aarch64). Work is always split by output (src/dispatch.c,
- * simd/common/dense.h): a task computes whole outputs, each by the same
- * operations in the same order as on one thread, so no result depends on
- * the thread count.
+ * cross build, whose Debian pthreadpool hangs under qemu-aarch64). Work is
+ * always split by output (src/dispatch.c, simd/common/dense.h): a task
+ * computes whole outputs, each by the same operations in the same order as
+ * on one thread, so no result depends on the thread count.
  *
  * The count: SIMDGRAD_THREADS at the first call (0 or unset: every CPU the
  * process may run on, its affinity mask), then sg_set_threads. A bad value
@@ -32,9 +32,9 @@
 #endif
 
 /* ThreadSanitizer cannot see the happens-before edges inside the
- * (uninstrumented) pool library, pthreadpool or libgomp: they are stated for it here, around each
- * parallel call, so that a real race still shows and the pool's own hand-off
- * does not. */
+ * (uninstrumented) pool library, pthreadpool or libgomp: they are stated
+ * for it here, around each parallel call, so that a real race still shows
+ * and the pool's own hand-off does not. */
 #if defined(__SANITIZE_THREAD__)
 #define SG_TSAN 1
 #elif defined(__has_feature)

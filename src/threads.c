@@ -26,9 +26,6 @@
 
 #if SG_HAVE_PTHREADPOOL
 #include <pthreadpool.h>
-#define SG_THREADED 1
-#elif SG_HAVE_OPENMP
-#define SG_THREADED 1
 #endif
 
 /* ThreadSanitizer cannot see the happens-before edges inside the
@@ -62,16 +59,18 @@ static pthread_mutex_t pool_make = PTHREAD_MUTEX_INITIALIZER;
 static pthreadpool_t pool;
 #endif
 
+#if SG_HAVE_THREADS
 static size_t all_cpus(void) {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return (size_t)CPU_COUNT(&set);
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (size_t)n : 1;
 }
+#endif
 
 /* n threads as asked (0: every CPU), or 0 if it cannot be had. */
 static size_t resolve(size_t n) {
-#if SG_THREADED
+#if SG_HAVE_THREADS
   if (n > SG_MAX_THREADS) return 0;
   return n ? n : all_cpus() < SG_MAX_THREADS ? all_cpus() : SG_MAX_THREADS;
 #else
@@ -94,7 +93,7 @@ static void init(void) {
     else
       fprintf(stderr, "simdgrad: SIMDGRAD_THREADS=%s: not a thread count (0 = every CPU, or 1 to %d%s); "
               "ignored, using %zu\n", env, SG_MAX_THREADS,
-#if SG_THREADED
+#if SG_HAVE_THREADS
               "",
 #else
               ": this build is single-threaded, 0 or 1 only",
@@ -131,7 +130,7 @@ int sg_set_threads(size_t n) {
   return 0;
 }
 
-#if SG_THREADED
+#if SG_HAVE_THREADS
 struct job {
   sg_task *task;
   void *ctx;

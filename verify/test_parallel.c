@@ -157,7 +157,7 @@ static void api(void) {
   CHECK(threads_in_child("0") == all, "SIMDGRAD_THREADS=0 is every CPU");
   CHECK(threads_in_child("bad") == all && threads_in_child("-2") == all && threads_in_child("3x") == all,
         "a bad SIMDGRAD_THREADS is ignored");
-#if SG_HAVE_PTHREADPOOL || SG_HAVE_OPENMP
+#if SG_HAVE_THREADS
   CHECK(threads_in_child("3") == 3, "SIMDGRAD_THREADS=3");
   CHECK(threads_in_child("1025") == all, "SIMDGRAD_THREADS past the limit is ignored");
   errno = 0;
@@ -178,7 +178,7 @@ int main(void) {
   int nisa = supported_isas(isas);
   /* A single-threaded build runs everything on one thread: one pass, for
    * the sizes' sake, and nothing to compare. */
-#if SG_HAVE_PTHREADPOOL || SG_HAVE_OPENMP
+#if SG_HAVE_THREADS
   const size_t ncounts = NCOUNTS;
 #else
   const size_t ncounts = 1;

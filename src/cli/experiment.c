@@ -211,8 +211,7 @@ int parse_and_set_threads(const char *cmd, const char *text) {
   size_t n;
   if (parse_size(cmd, "threads", text, 0, 1024, &n)) return -1;
   if (sg_set_threads(n) == 0) return 0;
-  fprintf(stderr, "simdgrad %s: --threads %s: this build runs on one thread (built with neither pthreadpool "
-          "nor OpenMP)\n", cmd, text);
+  fprintf(stderr, "simdgrad %s: --threads %s: this build runs on one thread (" SG_CLI_ONE_THREAD ")\n", cmd, text);
   return -1;
 }
 

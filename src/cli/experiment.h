@@ -51,6 +51,9 @@ int parse_number_list(const char *cmd, const char *option, const char *text, uin
 /* --threads N: the library's thread count (0: every CPU; the results are
  * the same for any): message and -1 if it cannot be had. */
 int parse_and_set_threads(const char *cmd, const char *text);
+/* Why a build refuses a second thread (simdgrad info says it too). */
+#define SG_CLI_ONE_THREAD "built with neither pthreadpool nor OpenMP"
+
 /* --isa NAME: forces the ISA (unknown or unsupported: message, -1). */
 int parse_and_set_isa(const char *cmd, const char *text);
 /* The CLI, unlike the library, refuses a bad SIMDGRAD_ISA (the library

@@ -61,7 +61,7 @@ static int cmd_info(void) {
   size_t threads = sg_threads();
   int pool = sg_set_threads(2) == 0;
   sg_set_threads(threads);
-  printf("threads:   %zu%s\n", threads, pool ? "" : " (built with neither pthreadpool nor OpenMP: one thread)");
+  printf("threads:   %zu%s\n", threads, pool ? "" :  " (" SG_CLI_ONE_THREAD ": one thread)");
   printf("kernels:\n");
   for (size_t i = 0; sg_entry_name(i); i++)
     printf("  %-20s %s\n", sg_entry_name(i), sg_isa_name(sg_entry_isa(i)));
